@@ -1,0 +1,80 @@
+"""Needs posted by establishments and their slots (shifts, or contract periods)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, EnumCode, TimestampMixin
+from models.enums import CONTRACT_KINDS, ContractType, FrenchLevel, NeedKind, NeedStatus
+from models.establishment import Establishment
+from models.qualification import QualificationRef
+
+
+class Need(TimestampMixin, Base):
+    __tablename__ = "need"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    kind: Mapped[NeedKind] = mapped_column(EnumCode(NeedKind), index=True)
+    qualification_code: Mapped[str] = mapped_column(ForeignKey("qualification_ref.code"), index=True)
+    title: Mapped[str] = mapped_column(String(160), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    positions: Mapped[int] = mapped_column(Integer, default=1)
+    weekly_hours: Mapped[float | None] = mapped_column(Float)
+    min_french_level: Mapped[FrenchLevel | None] = mapped_column(EnumCode(FrenchLevel))
+    requires_driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    nurse_on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
+    contract_type: Mapped[ContractType | None] = mapped_column(EnumCode(ContractType))
+    pay: Mapped[str] = mapped_column(String(160), default="")
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[NeedStatus] = mapped_column(EnumCode(NeedStatus), default=NeedStatus.DRAFT, index=True)
+    # Copied from the slots so that lists sort and filter without a join.
+    first_start: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    last_end: Mapped[datetime | None] = mapped_column(DateTime)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    filled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(255))
+    duplicated_from_id: Mapped[int | None] = mapped_column(ForeignKey("need.id", ondelete="SET NULL"))
+    last_alert_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    establishment: Mapped[Establishment] = relationship()
+    qualification: Mapped[QualificationRef] = relationship()
+    slots: Mapped[list[Slot]] = relationship(
+        back_populates="need", order_by="Slot.start", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_contract(self) -> bool:
+        return self.kind in CONTRACT_KINDS
+
+
+class Slot(Base):
+    """A worked shift (``shift`` needs) or the contract period (contract kinds).
+
+    Times are naive local times (Europe/Paris); ``end`` may fall on the next day.
+    ``filled`` counts accepted assignments and is only changed by a conditional UPDATE,
+    so that concurrent accepts can never exceed ``positions``.
+    """
+
+    __tablename__ = "slot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    start: Mapped[datetime] = mapped_column(DateTime)
+    end: Mapped[datetime] = mapped_column(DateTime)
+    positions: Mapped[int] = mapped_column(Integer, default=1)
+    filled: Mapped[int] = mapped_column(Integer, default=0)
+
+    need: Mapped[Need] = relationship(back_populates="slots")
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+Index("ix_slot_start", Slot.start)
+Index("ix_need_status_first_start", Need.status, Need.first_start)

@@ -1,0 +1,1 @@
+"""French reference data built offline from registry packages (no Flask, no database)."""

@@ -1,0 +1,1 @@
+"""Use cases that touch several models; rules live here and in ``matching/``, not in views."""

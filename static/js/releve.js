@@ -1,0 +1,1 @@
+/* Relève: progressive enhancements only; every page works without JavaScript. */

@@ -1,0 +1,26 @@
+"""Public pages: home, health check. The public search of open needs lives here too."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+
+from extensions import db
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("public/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: 200 when the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="error", database="indisponible"), 503
+    return jsonify(status="ok", database="ok")
