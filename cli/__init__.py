@@ -6,7 +6,9 @@ import importlib
 
 from flask import Flask
 
-COMMAND_MODULES = ("cli.database", "cli.reference", "cli.users", "cli.demo", "cli.notifications", "cli.maintenance")
+COMMAND_MODULES = (
+    "cli.database", "cli.reference", "cli.users", "cli.demo", "cli.notifications", "cli.privacy", "cli.backup",
+)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,0 +1,3 @@
+"""Placeholder module: its commands are added by the work that owns them."""
+
+commands: list = []
