@@ -38,7 +38,7 @@ def render_error(status: int, detail: str | None = None):
 def _rollback() -> None:
     try:
         db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection itself may be gone; nothing left to undo
+    except Exception:  # noqa: BLE001, S110 - the connection itself may be gone; nothing left to undo
         pass
 
 
