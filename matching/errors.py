@@ -27,7 +27,8 @@ class InputError(ValueError):
         parts = []
         if self.source:
             parts.append(self.source)
-        parts.append(f"record {self.record_id!r}" if self.record_id else "record ?")
+        if self.record_id:
+            parts.append(f"record {self.record_id}" if self.record_id.startswith("#") else f"record {self.record_id!r}")
         if self.field:
             parts.append(f"field {self.field!r}")
         text = ": ".join(parts) + ": " + self.message
