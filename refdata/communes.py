@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import lzma
+import math
 import os
 import struct
 import sys
@@ -64,6 +65,8 @@ def _point(hex_wkb: str) -> tuple[float, float] | None:
     if not hex_wkb or hex_wkb == "\\N":
         return None
     lon, lat = struct.unpack("<dd", bytes.fromhex(hex_wkb[-32:]))
+    if math.isnan(lat) or math.isnan(lon):  # an empty point
+        return None
     return lat, lon
 
 
