@@ -12,6 +12,7 @@ import csv
 import lzma
 import math
 import os
+import statistics
 import struct
 import sys
 import unicodedata
@@ -113,6 +114,26 @@ def _mean(points: list[tuple[float, float]]) -> tuple[float, float] | None:
     return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
 
 
+def _replace_outliers(records, located: dict[str, tuple[float, float]]) -> None:
+    """A few town-hall points in the source are misplaced (e.g. a sign lost on a longitude):
+    a point more than 150 km from its département's median is replaced by the outline's centroid."""
+    by_departement = defaultdict(list)
+    for row, _codes in records:
+        if row["code"] in located:
+            by_departement[row["departement_id"]].append(located[row["code"]])
+    medians = {
+        dep: (statistics.median(p[0] for p in points), statistics.median(p[1] for p in points))
+        for dep, points in by_departement.items()
+    }
+    for row, _codes in records:
+        point = located.get(row["code"])
+        if point is None or row["geometry"] in ("", "\\N"):
+            continue
+        median = medians[row["departement_id"]]
+        if abs(point[0] - median[0]) > 1.4 or abs(point[1] - median[1]) > 2.0:
+            located[row["code"]] = _centroid(row["geometry"])
+
+
 def build(path: Path = DEFAULT_PATH) -> int:
     """Write the compact communes file; returns the number of communes written."""
     csv.field_size_limit(sys.maxsize)
@@ -130,11 +151,15 @@ def build(path: Path = DEFAULT_PATH) -> int:
         if point is None and row["geometry"] not in ("", "\\N"):
             point = _centroid(row["geometry"])
         codes = sorted(set(postcodes[row["id"]]))
+        records.append((row, codes))
         if point is not None:
             located[row["code"]] = point
+    _replace_outliers(records, located)
+    for row, codes in records:
+        point = located.get(row["code"])
+        if point is not None:
             for code in codes:
                 by_postcode[code].append(point)
-        records.append((row, codes))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     count = 0
