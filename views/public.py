@@ -24,3 +24,9 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="indisponible"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/confidentialite")
+def privacy():
+    """The privacy notice that sign-up asks people to accept (GDPR, articles 13 and 14)."""
+    return render_template("public/privacy.html")
