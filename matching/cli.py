@@ -8,6 +8,7 @@ error naming the file, the record and the field, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 
 from matching.config import DEFAULT_CONFIG, MatchingConfig
 from matching.errors import InputError
-from matching.ranking import rank_candidates, recommend_needs
+from matching.ranking import prefilter, rank_candidates, recommend_needs
 from matching.records import CommuneResolver, RecordReader
 
 EXIT_BAD_INPUT = 2
@@ -93,7 +94,10 @@ def run(args: argparse.Namespace, resolve_commune: CommuneResolver | None = None
     reader = RecordReader(config.qualification_rules, resolve_commune)
     if args.command == "rank":
         need = _read(args.need, lambda data: reader.need(_one(data, "need")))
-        candidates = _read(args.candidates, reader.candidates)
+        if args.all:
+            candidates = _read(args.candidates, reader.candidates)
+        else:  # only those who may be eligible become objects (see RecordReader.candidates_where)
+            candidates = _read(args.candidates, lambda data: reader.candidates_where(data, prefilter(need)))
         results = rank_candidates(need, candidates, config, include_ineligible=args.all, top=args.top)
         return [result.to_json("candidate_id") for result in results]
     candidate = _read(args.candidate, lambda data: reader.candidate(_one(data, "candidate")))
@@ -110,11 +114,18 @@ def _one(data: Any, what: str) -> dict:
 
 def main(argv: Sequence[str] | None = None, resolve_commune: CommuneResolver | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A large input file is millions of small objects and no reference cycle: letting the
+    # cycle collector walk them again and again would cost more than the ranking itself.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         output = run(args, resolve_commune)
     except InputError as error:
         print(f"error: {error.one_line()}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        if collecting:
+            gc.enable()
     text = json.dumps(output, ensure_ascii=False)
     try:
         sys.stdout.buffer.write(text.encode("utf-8") + b"\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from matching.config import DEFAULT_CONFIG, MatchingConfig
 from matching.geo import haversine_km, zone_component
@@ -44,6 +44,9 @@ class NeedContext:
         self.weight_total = sum(self.weights.values())
         self._limits: dict[bool, WorkLimits] = {}
         self._fits: dict[tuple, QualificationFit] = {}
+        self._choices: dict[tuple, tuple] = {}
+        reach = timedelta(days=8)  # a week of rolling hours plus a day of slack
+        self.horizon = (min(s for s, _ in self.slots) - reach, max(e for _, e in self.slots) + reach)
 
     def limits(self, age: int) -> WorkLimits:
         minor = age < self.config.adult_age
@@ -62,7 +65,9 @@ class NeedContext:
                 config.fuzzy_max_score)
         return fit
 
-    def evaluate(self, candidate: Candidate, booked: Iterable[Slot] = (), distance: float | None = None) -> Result:
+    def evaluate(self, candidate: Candidate, booked: Iterable[Slot] = (), distance: float | None = None,
+                 explain: bool = True) -> Result | None:
+        """The full result; with ``explain=False``, None as soon as a hard rule fails (cheaper)."""
         need, config = self.need, self.config
         if distance is None:
             distance = haversine_km(need.lat, need.lon, candidate.lat, candidate.lon)
@@ -79,9 +84,13 @@ class NeedContext:
                                         f"{decimal_fr(candidate.radius_km)} km)"))
         else:
             zone = zone_component(distance, candidate.radius_km, config.close_km)
+        if exclusions and not explain:
+            return None
         covered, failures = self._cover(candidate, booked, limits)
         total = len(self.slots)
         if not covered:
+            if not explain:
+                return None
             exclusions += self._slot_exclusions(failures, limits)
         components = {"qualification": round(fit.score, 3), "zone": round(zone, 3),
                       "availability": round(len(covered) / total, 3)}
@@ -100,18 +109,31 @@ class NeedContext:
         """Slots the candidate can take, chosen in chronological order, and why the others fail.
 
         Each taken shift becomes one more shift held for the next ones, so the slots returned
-        can all be held together (rest, daily and weekly limits included).
+        can all be held together (rest, daily and weekly limits included). Shifts held more
+        than 7 days away from the need cannot matter; without any nearer, the answer depends
+        only on which slots are available and on the limits, and is cached.
         """
-        windows = merge((s.start, s.end) for s in candidate.availability)
-        held = merge([(s.start, s.end) for s in candidate.busy] + [(s.start, s.end) for s in booked or ()])
+        windows = merge([(s.start, s.end) for s in candidate.availability])
+        available = tuple(i for i in self.order if is_inside(*self.slots[i], windows))
+        low, high = self.horizon
+        held = [(s.start, s.end) for s in (*candidate.busy, *booked) if s.end > low and s.start < high]
+        if held:
+            return self._choose(available, merge(held), limits)
+        key = (available, limits)
+        found = self._choices.get(key)
+        if found is None:
+            found = self._choices[key] = self._choose(available, [], limits)
+        return found
+
+    def _choose(self, available: tuple[int, ...], held: list, limits: WorkLimits):
         contract = self.need.is_contract
         covered: list[int] = []
         failures: Counter[str] = Counter()
-        for index in self.order:
+        unavailable = len(self.slots) - len(available)
+        if unavailable:
+            failures["availability"] = unavailable
+        for index in available:
             start, end = self.slots[index]
-            if not is_inside(start, end, windows):
-                failures["availability"] += 1
-                continue
             if contract:
                 conflict = "overlap" if any(s < end and start < e for s, e in held) else None
             else:

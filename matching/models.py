@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 NEED_KINDS = ("shift", "replacement", "seasonal", "civic_service", "pec")
 CONTRACT_KINDS = frozenset({"replacement", "seasonal", "civic_service", "pec"})
@@ -39,9 +40,11 @@ class Slot:
             raise ValueError("a slot must end after it starts")
 
 
-@dataclass(frozen=True, slots=True)
-class Qualification:
-    """A declared qualification code; ``validated_years`` only matters for student codes."""
+class Qualification(NamedTuple):
+    """A declared qualification code; ``validated_years`` only matters for student codes.
+
+    A named tuple: immutable, hashable in C (it keys the qualification cache), cheap to build.
+    """
 
     code: str
     validated_years: int | None = None
@@ -93,12 +96,14 @@ class Need:
         return min(slot.start for slot in self.slots).date()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidate:
     """Someone who may take a need. ``busy`` holds periods already booked elsewhere.
 
     ``busy`` entries are worked periods: booked shifts, and, when the app has them,
     contract periods held elsewhere. Any overlap with a need's slot takes that slot away.
+    Treat it as immutable; it is not frozen only because building 100,000 frozen
+    dataclasses costs four times as much, and the app and the command line build that many.
     """
 
     id: str

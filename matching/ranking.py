@@ -8,7 +8,7 @@ follow in the same order. Without ``include_ineligible`` candidates that certain
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from matching.config import DEFAULT_CONFIG, MatchingConfig
@@ -29,6 +29,23 @@ def _finish(results: list[Result], top: int | None) -> list[Result]:
     return results if top is None else results[:max(top, 0)]
 
 
+def prefilter(need: Need) -> Callable[[str, float, float, float], bool]:
+    """``keep(public, lat, lon, radius_km)``: False only for candidates that certainly fail
+    (beyond their radius, or a public this kind of need never takes)."""
+    lat, lon = need.lat, need.lon
+    civic, pec = need.kind == "civic_service", need.kind == "pec"
+
+    def keep(public: str, c_lat: float, c_lon: float, radius_km: float) -> bool:
+        reach = radius_km + ROUNDING_MARGIN_KM
+        if abs(c_lat - lat) * KM_PER_DEGREE_LAT > reach:
+            return False  # even the north-south gap is beyond the radius
+        if (public == "civic_service") != civic or (pec and public != "pec"):
+            return False
+        return haversine_km(lat, lon, c_lat, c_lon) <= reach
+
+    return keep
+
+
 def rank_candidates(need: Need, candidates: Iterable[Candidate], config: MatchingConfig = DEFAULT_CONFIG, *,
                     include_ineligible: bool = False, top: int | None = None) -> list[Result]:
     """Candidates for ``need``, best first; ``top`` keeps at most that many results."""
@@ -37,22 +54,13 @@ def rank_candidates(need: Need, candidates: Iterable[Candidate], config: Matchin
         return _finish([context.evaluate(candidate) for candidate in candidates], top)
     if context.need_exclusions:
         return []
-    lat, lon = need.lat, need.lon
-    civic = need.kind == "civic_service"
-    pec = need.kind == "pec"
+    keep = prefilter(need)
     results = []
     for candidate in candidates:
-        reach = candidate.radius_km + ROUNDING_MARGIN_KM
-        if abs(candidate.lat - lat) * KM_PER_DEGREE_LAT > reach:
-            continue  # even the north-south gap is beyond the radius
-        if (candidate.public == "civic_service") != civic or (pec and candidate.public != "pec"):
-            continue
-        distance = haversine_km(lat, lon, candidate.lat, candidate.lon)
-        if distance > reach:
-            continue
-        result = context.evaluate(candidate, distance=distance)
-        if result.eligible:
-            results.append(result)
+        if keep(candidate.public, candidate.lat, candidate.lon, candidate.radius_km):
+            result = context.evaluate(candidate, explain=False)
+            if result is not None:
+                results.append(result)
     return _finish(results, top)
 
 

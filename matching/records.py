@@ -33,7 +33,10 @@ from matching.qualifications import QualificationRules
 # Commune INSEE code -> (lat, lon), or None when the code is unknown.
 CommuneResolver = Callable[[str], "tuple[float, float] | None"]
 NUMBER = (int, float)
+QUICK_MAX_NUMBER = 1e6  # larger numbers are left to the full reader
+FRENCH_LEVEL_SET = frozenset(FRENCH_LEVELS)
 MIN_YEAR, MAX_YEAR = 1900, 2200  # keeps date arithmetic (months, days, weeks) far from datetime's limits
+QUICK_LOW, QUICK_HIGH = datetime(MIN_YEAR, 1, 1), datetime(MAX_YEAR, 1, 1)
 _new_slot = Slot.__new__
 _set = object.__setattr__
 
@@ -125,6 +128,89 @@ class RecordReader:
             _choice(r, "french_level", FRENCH_LEVELS), _flag(r, "work_authorization", True),
             _flag(r, "driving_licence", False), _flag(r, "disability", False),
             _slots(r.get("availability"), "availability", required=True), _slots(r.get("busy"), "busy"))
+
+    # -- the fast lane -----------------------------------------------------------------------
+
+    def candidates_where(self, data: Any, keep: Callable[[str, float, float, float], bool]) -> list[Candidate]:
+        """Every record checked, but only those ``keep(public, lat, lon, radius_km)`` accepts are built.
+
+        The command line ranks 100,000 candidates this way: ``quick_check`` validates a record
+        without building objects, and only the few near the need become ``Candidate``s.
+        A record the quick check does not vouch for goes through the full reader, which
+        either builds it or raises the precise error.
+        """
+        if type(data) is not list:
+            raise InputError("expected a JSON array of candidates")
+        quick = self.quick_check
+        seen: set[str] = set()
+        kept = []
+        for index, record in enumerate(data):
+            checked = quick(record)
+            if checked is None:
+                candidate = self.candidate(record, index)
+                checked = (candidate.id, candidate.public, candidate.lat, candidate.lon, candidate.radius_km)
+            else:
+                candidate = None
+            record_id = checked[0]
+            if record_id in seen:
+                raise InputError("duplicate id", record_id=record_id, field="id")
+            seen.add(record_id)
+            if keep(*checked[1:]):
+                kept.append(candidate or self.candidate(record, index))
+        return kept
+
+    def quick_check(self, r: Any) -> tuple[str, str, float, float, float] | None:
+        """(id, public, lat, lon, radius_km) when the record is certainly valid, else None.
+
+        Stricter than the full reader, never looser (a test checks it): when in doubt, None.
+        """
+        if type(r) is not dict:
+            return None
+        get = r.get
+        record_id, public, lat, lon, radius = get("id"), get("public"), get("lat"), get("lon"), get("radius_km")
+        if type(record_id) is not str or not record_id or type(public) is not str or public not in PUBLICS:
+            return None
+        if lat is None and lon is None:
+            code = get("commune")
+            point = self._resolve(code) if type(code) is str else None
+            if point is None:
+                return None
+            lat, lon = point
+        elif type(lat) not in NUMBER or type(lon) not in NUMBER or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        if type(radius) not in NUMBER or not 0 <= radius <= QUICK_MAX_NUMBER:
+            return None
+        birth = get("birth_date")
+        if type(birth) is not str:
+            return None
+        try:
+            date.fromisoformat(birth)
+        except ValueError:
+            return None
+        for field in ("work_authorization", "driving_licence", "disability"):
+            value = get(field)
+            if value is not None and type(value) is not bool:
+                return None
+        text, level = get("qualification_text"), get("french_level")
+        if type(level) is not str:
+            level = None if level is None else "?"  # an unhashable value must not reach the set
+        if (text is not None and type(text) is not str) or (level is not None and level not in FRENCH_LEVEL_SET):
+            return None
+        qualifications = get("qualifications")
+        if qualifications is not None:
+            if type(qualifications) is not list:
+                return None
+            codes = self._codes
+            for item in qualifications:
+                if type(item) is not dict or type(item.get("code")) is not str or item["code"] not in codes:
+                    return None
+                years = item.get("validated_years")
+                if years is not None and (type(years) is not int or years < 0):
+                    return None
+        busy = get("busy")
+        if not _quick_slots(get("availability")) or (busy is not None and not _quick_slots(busy)):
+            return None
+        return record_id, public, lat, lon, radius
 
     # -- fields ----------------------------------------------------------------------------
 
@@ -237,8 +323,8 @@ def _slots(value: Any, field: str, required: bool = False) -> tuple[Slot, ...]:
     for index, item in enumerate(value):
         if type(item) is not dict:
             raise _bad(item, f"{field}[{index}]", "an object with start and end")
-        start = _moment(item.get("start"), f"{field}[{index}].start")
-        end = _moment(item.get("end"), f"{field}[{index}].end")
+        start = _moment(item.get("start"), field, index, "start")
+        end = _moment(item.get("end"), field, index, "end")
         if end <= start:
             raise InputError("slot ends before it starts (or when it starts)", field=f"{field}[{index}].end")
         slot = _new_slot(Slot)
@@ -248,18 +334,38 @@ def _slots(value: Any, field: str, required: bool = False) -> tuple[Slot, ...]:
     return tuple(slots)
 
 
-def _moment(value: Any, field: str) -> datetime:
-    if type(value) is not str:
-        raise _bad(value, field, "a local date-time YYYY-MM-DDTHH:MM")
+def _quick_slots(value: Any) -> bool:
+    """Whether a slot list is certainly valid, with no error message to build (see ``quick_check``).
+
+    One chained comparison checks order, year range and the absence of an offset (comparing an
+    aware datetime with the naive bounds raises TypeError); any other oddity raises too.
+    """
+    parse = datetime.fromisoformat
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"not a date-time YYYY-MM-DDTHH:MM: {value[:40]!r}", field=field) from None
+        for item in value:
+            if not QUICK_LOW <= parse(item["start"]) < parse(item["end"]) <= QUICK_HIGH:
+                return False
+    except (TypeError, KeyError, ValueError):
+        return False
+    return type(value) is list
+
+
+def _moment(value: Any, field: str, index: int, key: str) -> datetime:
+    if type(value) is str:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None and MIN_YEAR <= moment.year <= MAX_YEAR:
+            return moment
+    where = f"{field}[{index}].{key}"  # built only for the error message
+    if type(value) is not str:
+        raise _bad(value, where, "a local date-time YYYY-MM-DDTHH:MM")
+    if moment is None:
+        raise InputError(f"not a date-time YYYY-MM-DDTHH:MM: {value[:40]!r}", field=where)
     if moment.tzinfo is not None:
-        raise InputError("local time (Europe/Paris) without offset expected", field=field)
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise InputError(f"year out of range {MIN_YEAR}-{MAX_YEAR}", field=field)
-    return moment
+        raise InputError("local time (Europe/Paris) without offset expected", field=where)
+    raise InputError(f"year out of range {MIN_YEAR}-{MAX_YEAR}", field=where)
 
 
 def default_commune_resolver() -> CommuneResolver:

@@ -67,7 +67,7 @@ def shift_conflict(start: datetime, end: datetime, held: list[Interval], limits:
             return "rest_time"
     if end - start > limits.max_daily or _worst_day(start, end, held) > limits.max_daily:
         return "daily_hours"
-    if _worst_week(start, end, held) > limits.max_weekly:
+    if _worst_week(start, end, held, limits.max_weekly) > limits.max_weekly:
         return "weekly_hours"
     return None
 
@@ -85,31 +85,50 @@ def _touches_night(start: datetime, end: datetime, night_start: int, night_end: 
 
 def _worst_day(start: datetime, end: datetime, held: list[Interval]) -> timedelta:
     """Most hours worked on one calendar day among the days the new shift touches."""
+    first = datetime.combine(start.date(), datetime.min.time())
+    last = datetime.combine(end.date(), datetime.min.time()) + ONE_DAY
+    pieces = [(s, e) for s, e in held if e > first and s < last]
+    if not pieces:
+        return _longest_day(start, end, first)
     worst = ZERO
-    day = datetime.combine(start.date(), datetime.min.time())
+    day = first
+    pieces.append((start, end))
     while day < end:
         next_day = day + ONE_DAY
-        total = overlap(start, end, day, next_day)
-        total += sum((overlap(h_start, h_end, day, next_day) for h_start, h_end in held), ZERO)
-        worst = max(worst, total)
+        worst = max(worst, sum((overlap(s, e, day, next_day) for s, e in pieces), ZERO))
         day = next_day
     return worst
 
 
-def _worst_week(start: datetime, end: datetime, held: list[Interval]) -> timedelta:
-    """Most hours in any 7-day window that contains part of the new shift.
+def _longest_day(start: datetime, end: datetime, first: datetime) -> timedelta:
+    """Longest part of one shift on a single calendar day."""
+    worst = ZERO
+    day = first
+    while day < end:
+        next_day = day + ONE_DAY
+        worst = max(worst, min(end, next_day) - max(start, day))
+        day = next_day
+    return worst
+
+
+def _worst_week(start: datetime, end: datetime, held: list[Interval], limit: timedelta) -> timedelta:
+    """Most hours in any 7-day window that contains part of the new shift (exact above ``limit``).
 
     The maximum is reached for a window starting at some shift start or ending at some shift
-    end, so only those windows are tried.
+    end, so only those windows are tried, and none when all nearby hours are within the limit.
     """
     near = [(s, e) for s, e in held if e > start - SEVEN_DAYS and s < end + SEVEN_DAYS]
     pieces = [*near, (start, end)]
+    total = sum((e - s for s, e in pieces), ZERO)
+    if total <= limit:
+        return total  # an upper bound, enough to know the limit holds
     window_starts = {s for s, _ in pieces} | {e - SEVEN_DAYS for _, e in pieces}
     worst = ZERO
     for w_start in window_starts:
         w_end = w_start + SEVEN_DAYS
         if w_end <= start or w_start >= end:
             continue
-        total = sum((overlap(s, e, w_start, w_end) for s, e in pieces), ZERO)
-        worst = max(worst, total)
+        worst = max(worst, sum((overlap(s, e, w_start, w_end) for s, e in pieces), ZERO))
+        if worst == total:
+            break
     return worst
