@@ -268,17 +268,19 @@ class AvailabilityForm(StepForm):
         if self.kind.data == AvailabilityKind.WEEKLY.value and not field.data:
             raise ValidationError("Cochez au moins un jour de la semaine.")
 
-    def validate_start_time(self, field):
-        if self.kind.data == AvailabilityKind.WEEKLY.value and field.data is None and not field.errors:
-            raise ValidationError("Indiquez l'heure de début.")
-
-    def validate_end_time(self, field):
-        if self.kind.data != AvailabilityKind.WEEKLY.value or field.errors:
-            return
-        if field.data is None:
-            raise ValidationError("Indiquez l'heure de fin.")
-        if field.data == self.start_time.data:
-            raise ValidationError("L'heure de fin doit être différente de l'heure de début.")
+    def validate(self, extra_validators=None):
+        """Times are required for a weekly pattern (Optional() stops the fields' own checks)."""
+        valid = super().validate(extra_validators)
+        if self.kind.data != AvailabilityKind.WEEKLY.value:
+            return valid
+        for field, message in ((self.start_time, "Indiquez l'heure de début."), (self.end_time, "Indiquez l'heure de fin.")):
+            if field.data is None and not field.errors:
+                field.errors.append(message)
+                valid = False
+        if self.start_time.data is not None and self.start_time.data == self.end_time.data:
+            self.end_time.errors.append("L'heure de fin doit être différente de l'heure de début.")
+            valid = False
+        return valid
 
     def to_input(self) -> RuleInput:
         return RuleInput(
