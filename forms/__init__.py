@@ -1,0 +1,1 @@
+"""WTForms classes, one module per area; shared fields in ``forms.fields``."""

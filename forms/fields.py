@@ -1,0 +1,56 @@
+"""Form fields shared by every area."""
+
+from __future__ import annotations
+
+from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
+
+from models import Commune
+from models.base import LabelledEnum
+from services.communes import CommuneNotFound, display_value, resolve
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 choices from ``(value, label)`` pairs (tuples are deprecated there)."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def enum_choices(enum_class: type[LabelledEnum]) -> list[SelectChoice]:
+    """The choices of a select or radio field for an enum: its codes with their French labels."""
+    return choices(enum_class.choices())
+
+
+class CommuneField(StringField):
+    """A commune typed as a name, "Nom (code postal)", a postcode or an INSEE code.
+
+    The server resolves the text (so the form works without JavaScript); ``data`` is the
+    ``Commune`` once validated. Inputs carry ``data-autocomplete="communes"`` for
+    static/js/autocomplete.js.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"data-autocomplete": "communes", "autocomplete": "off", "spellcheck": "false",
+                     **(kwargs.pop("render_kw", None) or {})}
+        kwargs.setdefault("description", "Nom de la commune ou code postal, par exemple « Angers » ou « 49000 ».")
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0].strip() if valuelist and valuelist[0].strip() else None
+
+    def pre_validate(self, form):
+        if isinstance(self.data, str):
+            from extensions import db
+
+            try:
+                self.data = resolve(db.session, self.data)
+            except CommuneNotFound as error:
+                self.data = None
+                raise StopValidation(str(error)) from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Commune):
+            return display_value(self.data)
+        return self.data or ""
