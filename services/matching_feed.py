@@ -1,0 +1,330 @@
+"""The matching engine fed from the database: SQL narrows the field, the engine ranks and explains.
+
+The prefilter keeps only rows the engine could accept (qualification codes that may fill the
+post, a bounding box of the travel radius, consent, availability rules touching the need), so
+that the engine scores hundreds of candidates, not the whole table; the candidates' details
+are then loaded in a few ``IN`` queries, never one query per candidate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from math import cos, radians
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+import matching
+from matching import DEFAULT_CONFIG, MatchingConfig, QualificationRules, Result, bounding_box, eligible_codes
+from models import (
+    Assignment,
+    AvailabilityRule,
+    CandidateProfile,
+    CandidateQualification,
+    Establishment,
+    Need,
+    PoolMember,
+    QualificationEquivalence,
+    QualificationRef,
+    Slot,
+    User,
+)
+from models.enums import AssignmentState, AvailabilityKind, NeedKind, NeedStatus, Public
+from services.availability import windows_for
+from services.localtime import paris_from_utc
+
+log = logging.getLogger(__name__)
+
+MAX_RADIUS_KM = 100  # the largest travel radius a candidate may declare
+KM_PER_DEGREE = 111.195
+# Working-time rules look a week around a need (48 h in any 7 days, 11 h of rest).
+WORK_RULES_MARGIN = timedelta(days=8)
+MAX_NEEDS_SCORED = 2000  # recommendations: the soonest needs in reach, enough for any list
+IN_CHUNK = 2000  # ids per IN (...) list, well under SQLite's bound-parameter limit
+_RULES_CACHE: dict[tuple, QualificationRules] = {}
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+def engine_config(session) -> MatchingConfig:
+    """The engine settings with the qualification table as an administrator left it in the database.
+
+    Both tables are small: they are read on every call and the built rules are cached by their
+    content, so an edit is seen at once by every worker without any invalidation.
+    """
+    refs = session.execute(select(
+        QualificationRef.code, QualificationRef.label, QualificationRef.is_student, QualificationRef.synonyms,
+    ).order_by(QualificationRef.sort_order, QualificationRef.code)).all()
+    lines = session.execute(select(
+        QualificationEquivalence.post_code, QualificationEquivalence.holder_code,
+        QualificationEquivalence.min_validated_years, QualificationEquivalence.score,
+        QualificationEquivalence.requires_nurse_on_duty, QualificationEquivalence.label,
+        QualificationEquivalence.source,
+    ).order_by(QualificationEquivalence.post_code, QualificationEquivalence.id)).all()
+    if not refs:
+        return DEFAULT_CONFIG
+    key = (tuple(tuple(r[:3]) + (tuple(r[3] or ()),) for r in refs), tuple(tuple(line) for line in lines))
+    rules = _RULES_CACHE.get(key)
+    if rules is None:
+        rules = _rules_from_rows(refs, lines)
+        _RULES_CACHE.clear()  # only the current table matters
+        _RULES_CACHE[key] = rules
+    return MatchingConfig(qualification_rules=rules)
+
+
+def _rules_from_rows(refs, lines) -> QualificationRules:
+    """Rules from the database rows; the 'never' pairs and trainee words come from the engine's file."""
+    default = QualificationRules.default().to_dict()
+    posts: dict[str, list[dict]] = defaultdict(list)
+    for post, holder, years, score, nurse, label, source in lines:
+        posts[post].append({"code": holder, "min_validated_years": years or 0, "score": score,
+                            "requires_nurse_on_duty": nurse, "label": label or "", "source": source})
+    data = dict(default, qualifications=[
+        {"code": code, "label": label, "student": student, "synonyms": list(synonyms or [])}
+        for code, label, student, synonyms in refs
+    ], posts=dict(posts))
+    try:
+        return QualificationRules.from_dict(data)
+    except ValueError:
+        log.exception("qualification table in the database is inconsistent; using the default table")
+        return QualificationRules.default()
+
+
+# --- model -> engine -----------------------------------------------------------------------------
+
+def open_slots(need: Need, now: datetime | None = None) -> list[Slot]:
+    """Slots with a free position that have not started yet (``now`` in naive UTC)."""
+    local_now = paris_from_utc(now) if now is not None else None
+    return [s for s in need.slots if s.filled < s.positions and (local_now is None or s.start >= local_now)]
+
+
+def need_to_engine(need: Need, slots: Sequence[Slot] | None = None) -> matching.Need:
+    """The engine's view of ``need``, restricted to ``slots`` (default: all of them)."""
+    establishment = need.establishment
+    slots = need.slots if slots is None else slots
+    return matching.Need(
+        id=str(need.id), kind=NeedKind(need.kind).value, qualification=need.qualification_code,
+        lat=establishment.lat, lon=establishment.lon,
+        slots=tuple(matching.Slot(s.start, s.end) for s in slots), positions=need.positions,
+        weekly_hours=need.weekly_hours, min_french_level=need.min_french_level.value if need.min_french_level else None,
+        requires_driving_licence=need.requires_driving_licence, establishment_type=establishment.type.value,
+        employer_sector=establishment.sector.value, nurse_on_duty=need.nurse_on_duty,
+    )
+
+
+def candidate_to_engine(profile: CandidateProfile, booked: Iterable[tuple[datetime, datetime]],
+                        span: tuple[datetime, datetime], *, qualifications=None, rules=None) -> matching.Candidate:
+    """The engine's view of ``profile``: availability over ``span``, ``booked`` (start, end) as busy.
+
+    ``qualifications``/``rules`` may be passed when preloaded in bulk (otherwise the
+    relationships are read).
+    """
+    qualifications = profile.qualifications if qualifications is None else qualifications
+    rules = profile.availability_rules if rules is None else rules
+    return matching.Candidate(
+        id=str(profile.id), public=Public(profile.public).value, birth_date=profile.birth_date,
+        lat=profile.lat, lon=profile.lon, radius_km=profile.radius_km,
+        qualifications=tuple(matching.Qualification(q.code, q.validated_years) for q in qualifications),
+        qualification_text=profile.qualification_text or None,
+        french_level=profile.french_level.value if profile.french_level else None,
+        work_authorization=profile.work_authorization, driving_licence=profile.driving_licence,
+        disability=profile.disability, availability=tuple(windows_for(rules, *span)),
+        busy=tuple(matching.Slot(s, e) for s, e in booked),
+    )
+
+
+def booked_periods(session, candidate_ids: Sequence[int],
+                   span: tuple[datetime, datetime]) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Active bookings (accepted assignments) of these candidates around ``span``, by candidate."""
+    start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
+    found: dict[int, list] = defaultdict(list)
+    for chunk in _chunks(candidate_ids):
+        query = select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
+            Assignment.candidate_id.in_(chunk), Assignment.state == AssignmentState.ACCEPTED,
+            Assignment.end > start, Assignment.start < end)
+        for candidate_id, s, e in session.execute(query):
+            found[candidate_id].append((s, e))
+    return found
+
+
+# --- ranking for a need --------------------------------------------------------------------------
+
+def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
+                  include_ineligible: bool = False) -> list[tuple[CandidateProfile, Result]]:
+    """The best candidates for the need's open slots, pool members ("vivier") first among the eligible."""
+    slots = open_slots(need, now)
+    if not slots:
+        return []
+    config = engine_config(session)
+    engine_need = need_to_engine(need, slots)
+    span = (min(s.start for s in slots), max(s.end for s in slots))
+    profiles = session.scalars(_candidate_prefilter(need, span, config.qualification_rules,
+                                                    include_ineligible)).all()
+    if not profiles:
+        return []
+    by_id = {str(p.id): p for p in profiles}
+    ids = [p.id for p in profiles]
+    qualifications, availability = _load_details(session, ids)
+    booked = booked_periods(session, ids, span)
+    candidates = [candidate_to_engine(p, booked.get(p.id, ()), span, qualifications=qualifications.get(p.id, ()),
+                                      rules=availability.get(p.id, ())) for p in profiles]
+    results = matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
+    pool = pool_member_ids(session, need.establishment_id, ids)
+    results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool))  # stable: keeps the engine's order
+    return [(by_id[r.subject_id], r) for r in results[:limit]]
+
+
+def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks(candidate_ids):
+        found.update(session.scalars(select(PoolMember.candidate_id).where(
+            PoolMember.establishment_id == establishment_id, PoolMember.candidate_id.in_(chunk))))
+    return found
+
+
+def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_ineligible: bool):
+    """Candidates who may possibly take the need, by index-friendly conditions only."""
+    establishment = need.establishment
+    lat, lon = establishment.lat, establishment.lon
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, MAX_RADIUS_KM)
+    kind = NeedKind(need.kind)
+    if kind == NeedKind.CIVIC_SERVICE:
+        public = CandidateProfile.public == Public.CIVIC_SERVICE
+    elif kind == NeedKind.PEC:
+        public = CandidateProfile.public == Public.PEC
+    else:
+        public = CandidateProfile.public != Public.CIVIC_SERVICE
+    conditions = [
+        CandidateProfile.consent_visible.is_(True), User.active.is_(True), public,
+        CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon),
+    ]
+    if include_ineligible:  # near misses too: only the place and the consent narrow the field
+        return select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(*conditions)
+    if not rules.accepts_anyone(need.qualification_code):
+        codes = sorted(eligible_codes(need.qualification_code, rules))
+        conditions.append(or_(
+            exists().where(CandidateQualification.profile_id == CandidateProfile.id,
+                           CandidateQualification.code.in_(codes)),
+            func.length(func.coalesce(CandidateProfile.qualification_text, "")) > 0,
+        ))
+    conditions.append(_within_own_radius(lat, lon))
+    conditions.append(exists().where(
+        AvailabilityRule.profile_id == CandidateProfile.id, AvailabilityRule.kind != AvailabilityKind.UNAVAILABLE,
+        AvailabilityRule.start_date <= span[1].date(), AvailabilityRule.end_date >= span[0].date() - timedelta(days=1),
+    ))
+    return select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(*conditions)
+
+
+def _within_own_radius(lat: float, lon: float):
+    """Flat-earth distance to (lat, lon) within the candidate's radius, with a safety margin:
+    may keep a few too far (the engine measures exactly), never drops one in reach."""
+    kx = KM_PER_DEGREE * cos(radians(lat))
+    dy = (CandidateProfile.lat - lat) * KM_PER_DEGREE
+    dx = (CandidateProfile.lon - lon) * kx
+    reach = CandidateProfile.radius_km * 1.05 + 1
+    return dy * dy + dx * dx <= reach * reach
+
+
+def _load_details(session, ids: Sequence[int]):
+    """Qualifications and availability rules of many candidates, in a few IN queries."""
+    qualifications: dict[int, list] = defaultdict(list)
+    availability: dict[int, list] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for q in session.scalars(select(CandidateQualification).where(CandidateQualification.profile_id.in_(chunk))):
+            qualifications[q.profile_id].append(q)
+        for rule in session.scalars(select(AvailabilityRule).where(AvailabilityRule.profile_id.in_(chunk))):
+            availability[rule.profile_id].append(rule)
+    return qualifications, availability
+
+
+# --- recommendations for a candidate ------------------------------------------------------------
+
+def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime, kind: NeedKind | str | None = None,
+                            date_from: date | None = None, date_to: date | None = None, max_km: float | None = None,
+                            limit: int = 50) -> list[tuple[Need, Result]]:
+    """Open, published needs starting after ``now`` that the candidate may take, best first."""
+    config = engine_config(session)
+    rules = config.qualification_rules
+    reach = min(profile.radius_km, max_km) if max_km is not None else profile.radius_km
+    query = _need_prefilter(profile, rules, reach, paris_from_utc(now), kind, date_from, date_to)
+    needs = session.scalars(query).unique().all()
+    local_now = paris_from_utc(now)
+    engine_needs, by_id = [], {}
+    for need in needs:
+        slots = [s for s in need.slots if s.filled < s.positions and s.start >= local_now]
+        if slots:
+            engine_needs.append(need_to_engine(need, slots))
+            by_id[str(need.id)] = need
+    if not engine_needs:
+        return []
+    span = (min(n.slots[0].start for n in engine_needs), max(s.end for n in engine_needs for s in n.slots))
+    booked = booked_periods(session, [profile.id], span).get(profile.id, ())
+    candidate = candidate_to_engine(profile, booked, span)
+    results = matching.recommend_needs(candidate, engine_needs, config)
+    results = [r for r in results if r.distance_km <= reach]
+    return [(by_id[r.subject_id], r) for r in results[:limit]]
+
+
+def _need_prefilter(profile: CandidateProfile, rules: QualificationRules, reach: float, local_now: datetime,
+                    kind, date_from: date | None, date_to: date | None):
+    min_lat, max_lat, min_lon, max_lon = bounding_box(profile.lat, profile.lon, reach)
+    conditions = [
+        Need.status == NeedStatus.OPEN, Need.published_at.is_not(None), Need.first_start >= local_now,
+        Establishment.lat.between(min_lat, max_lat), Establishment.lon.between(min_lon, max_lon),
+    ]
+    public = Public(profile.public)
+    if public == Public.CIVIC_SERVICE:
+        conditions.append(Need.kind == NeedKind.CIVIC_SERVICE)
+    else:
+        excluded = [NeedKind.CIVIC_SERVICE] + ([] if public == Public.PEC else [NeedKind.PEC])
+        conditions.append(Need.kind.not_in(excluded))
+    if not (profile.qualification_text or "").strip():
+        codes = {q.code for q in profile.qualifications}
+        posts = sorted(post for post in rules.codes
+                       if rules.accepts_anyone(post) or codes & eligible_codes(post, rules))
+        conditions.append(Need.qualification_code.in_(posts))
+    if kind:
+        conditions.append(Need.kind == NeedKind(kind))
+    if date_from:
+        conditions.append(Need.first_start >= datetime.combine(date_from, datetime.min.time()))
+    if date_to:
+        conditions.append(Need.first_start < datetime.combine(date_to + timedelta(days=1), datetime.min.time()))
+    return (select(Need).join(Need.establishment).where(and_(*conditions))
+            .options(contains_eager(Need.establishment), selectinload(Need.slots))
+            .order_by(Need.first_start, Need.id).limit(MAX_NEEDS_SCORED))
+
+
+# --- one pair ------------------------------------------------------------------------------------
+
+def evaluate_pair(session, need: Need, profile: CandidateProfile, *, now: datetime,
+                  slots: Sequence[Slot] | None = None, assume_available: bool = False) -> Result:
+    """The engine's verdict on this candidate for ``slots`` (default: the open slots, else all),
+    given every shift he holds on the platform.
+
+    ``assume_available``: he said he can come (he applied, or accepts an invitation), so
+    those slots count as available whatever his calendar says; every other rule still applies.
+    """
+    if slots is None:
+        slots = open_slots(need, now) or need.slots
+    span = (min(s.start for s in slots), max(s.end for s in slots))
+    booked = booked_periods(session, [profile.id], span).get(profile.id, ())
+    candidate = candidate_to_engine(profile, booked, span)
+    if assume_available:
+        declared = tuple(matching.Slot(s.start, s.end) for s in slots)
+        candidate = replace(candidate, availability=candidate.availability + declared)
+    return matching.evaluate(need_to_engine(need, slots), candidate, engine_config(session))
+
+
+def covered_slots(slots: Sequence[Slot], result: Result) -> list[Slot]:
+    """The model slots a result covers (``slots`` in the order given to ``need_to_engine``)."""
+    return [slots[i] for i in result.covered_slot_indexes]
+
+
+def _chunks(ids: Sequence[int]):
+    ids = list(ids)
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start:start + IN_CHUNK]

@@ -1,0 +1,128 @@
+"""The engine fed from the database: SQL prefilter, pool first, bookings as busy time."""
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import event
+
+from models import QualificationEquivalence
+from models.enums import ApplicationState, NeedKind, NeedStatus
+from services.matching_feed import engine_config, evaluate_pair, rank_for_need, recommend_for_candidate
+from services.pool import add as add_to_pool
+from tests.builders import BASE_DAY
+
+NOW = datetime(2027, 7, 1, 8, 0)  # UTC; the default need is the night of 12 July 2027
+NIGHT = datetime.combine(BASE_DAY, time(21))
+
+
+def ids(pairs):
+    return [obj.id for obj, _ in pairs]
+
+
+def test_rank_keeps_who_may_fill_the_post_within_reach(build, db):
+    need = build.need()  # AS night in Angers
+    aide = build.candidate()
+    nurse = build.candidate(qualifications=(("IDE", None),))
+    build.candidate(qualifications=(("ASH", None),))  # never on an AS post
+    build.candidate(commune_code="44109")  # Nantes, 25 km radius: too far
+    build.candidate(consent_visible=False)
+    build.candidate(public="civic_service", birth_date=date(2005, 1, 1))
+    ranked = rank_for_need(db, need, now=NOW)
+    assert ids(ranked) == [aide.id, nurse.id]  # the exact code scores above the over-qualified nurse
+    assert ranked[0][1].eligible and ranked[0][1].covered_slots == 1
+    assert ranked[0][1].score > ranked[1][1].score
+
+
+def test_pool_members_come_first_among_the_eligible(build, db):
+    need = build.need()
+    aide = build.candidate()
+    nurse = build.candidate(qualifications=(("IDE", None),))
+    add_to_pool(db, need.establishment, nurse, by=None, now=NOW)
+    assert ids(rank_for_need(db, need, now=NOW)) == [nurse.id, aide.id]
+
+
+def test_include_ineligible_shows_the_excluded_with_reasons(build, db):
+    need = build.need()
+    aide = build.candidate()
+    ash = build.candidate(qualifications=(("ASH", None),))
+    ranked = rank_for_need(db, need, now=NOW, include_ineligible=True)
+    assert ids(ranked) == [aide.id, ash.id]
+    assert not ranked[1][1].eligible and ranked[1][1].reasons
+
+
+def test_a_booking_elsewhere_makes_the_candidate_busy(build, db):
+    need = build.need()
+    other = build.need(slots=[(NIGHT + timedelta(hours=2), NIGHT + timedelta(hours=8))])
+    busy = build.candidate()
+    free = build.candidate()
+    application = build.application(other, busy, state=ApplicationState.ACCEPTED)
+    build.assignment(application, other.slots[0])
+    assert ids(rank_for_need(db, need, now=NOW)) == [free.id]
+    assert "overlap" in evaluate_pair(db, need, busy, now=NOW).exclusions
+
+
+def test_full_or_past_slots_are_not_offered(build, db):
+    need = build.need()
+    build.candidate()
+    assert rank_for_need(db, need, now=datetime(2027, 7, 12, 20, 0)) == []  # 22:00 in Paris: started
+    need.slots[0].filled = 1
+    assert rank_for_need(db, need, now=NOW) == []
+
+
+def test_an_admin_edit_of_the_qualification_table_is_used_at_once(build, db):
+    need = build.need(qualification_code="ME")
+    aes = build.candidate(qualifications=(("AES", None),))
+    assert rank_for_need(db, need, now=NOW) == []
+    db.add(QualificationEquivalence(post_code="ME", holder_code="AES", score=0.5, label="AES sur poste de ME"))
+    db.flush()  # not committed: the reference table is shared by the test session
+    assert "ME" in engine_config(db).qualification_rules.posts
+    assert ids(rank_for_need(db, need, now=NOW)) == [aes.id]
+
+
+def test_query_count_does_not_grow_with_candidates(app, build, db):
+    need = build.need()
+    for _ in range(2):
+        build.candidate()
+    first = _count_queries(db, lambda: rank_for_need(db, need, now=NOW))
+    for _ in range(6):
+        build.candidate(commune_code="49015")
+    assert len(rank_for_need(db, need, now=NOW)) == 8
+    assert _count_queries(db, lambda: rank_for_need(db, need, now=NOW)) == first
+
+
+def _count_queries(db, action) -> int:
+    statements = []
+    engine = db.get_bind()
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_recommendations_are_open_needs_in_reach_that_he_may_take(build, db):
+    profile = build.candidate()
+    establishment = build.establishment()
+    good = build.need(establishment)
+    later = build.need(establishment, slots=[(NIGHT + timedelta(days=7), NIGHT + timedelta(days=7, hours=10))])
+    build.need(establishment, qualification_code="IDE")
+    build.need(establishment, status=NeedStatus.DRAFT)
+    build.need(build.establishment(commune_code="44109"))
+    build.need(establishment, slots=[(datetime(2027, 6, 20, 21), datetime(2027, 6, 21, 7))])  # past
+    found = recommend_for_candidate(db, profile, now=NOW)
+    assert sorted(ids(found)) == sorted([good.id, later.id])
+    only_later = recommend_for_candidate(db, profile, now=NOW, date_from=date(2027, 7, 15))
+    assert ids(only_later) == [later.id]
+    assert recommend_for_candidate(db, profile, now=NOW, kind=NeedKind.SEASONAL) == []
+
+
+def test_recommendations_respect_a_shorter_distance_asked(build, db):
+    profile = build.candidate(radius_km=50)
+    near = build.need(build.establishment(commune_code="49015"))  # Avrillé, about 5 km
+    build.need(build.establishment(commune_code="49328"))  # Saumur, 42.5 km
+    assert len(recommend_for_candidate(db, profile, now=NOW)) == 2
+    assert ids(recommend_for_candidate(db, profile, now=NOW, max_km=10)) == [near.id]
