@@ -57,10 +57,10 @@ def candidate_exclusions(need: Need, candidate: Candidate, age: int, config: Mat
     found: list[Exclusion] = []
     volunteer = candidate.public == "civic_service"
     if need.kind == "civic_service":
+        limit = config.civic_service_max_age_disability if candidate.disability else config.civic_service_max_age
         if not volunteer:
             found.append(Exclusion("civic_service_reserved", "mission réservée aux volontaires du service civique"))
-        limit = config.civic_service_max_age_disability if candidate.disability else config.civic_service_max_age
-        if not config.civic_service_min_age <= age <= limit:
+        elif not config.civic_service_min_age <= age <= limit:
             found.append(Exclusion("civic_service_age", f"n'a pas l'âge requis pour un service civique ({age} ans ; "
                                    f"de {config.civic_service_min_age} à {limit} ans{_disability_note(candidate)})"))
     elif volunteer:
