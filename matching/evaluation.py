@@ -162,7 +162,7 @@ class NeedContext:
 
     def _coverage_sentence(self, covered: int, total: int) -> str:
         singular, plural_form = NOUNS[self.need.is_contract][:2]
-        return f"disponible sur {covered} {singular if total <= 1 else plural_form} sur {total}"
+        return f"disponible sur {covered} {singular if covered <= 1 else plural_form} sur {total}"
 
     def _dropped_sentence(self, code: str, count: int, limits: WorkLimits) -> str:
         singular, plural_form, dropped, dropped_plural = NOUNS[self.need.is_contract]
