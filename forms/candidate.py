@@ -312,3 +312,47 @@ class DeleteAccountForm(FlaskForm):
 
 class PoolConsentForm(FlaskForm):
     consent_pool = BooleanField("Je peux rester dans le vivier des établissements après une mission")
+
+
+class _DateRangeFilters(StepForm):
+    """GET filters shared by the public search and "missions pour moi" (no CSRF: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Type de mission", choices=options([("", "Tous")] + NeedKind.choices()), default="")
+    date_from = DateField("À partir du", validators=[Optional()])
+    date_to = DateField("Jusqu'au", validators=[Optional()])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("La date de fin doit être après la date de début.")
+
+
+class MissionFilterForm(_DateRangeFilters):
+    max_km = SelectField("Distance au plus", choices=[], default="", validate_choice=False)
+
+    def set_radius(self, radius_km: int) -> None:
+        self.max_km.choices = options([("", f"Mon rayon ({radius_km} km)")] + [(r, f"{r} km") for r in RADIUS_CHOICES if r < radius_km])
+
+    def validate_max_km(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(RADIUS_ERROR)
+
+
+class NeedSearchForm(_DateRangeFilters):
+    commune = CommuneField("Commune", validators=[Optional()])
+    radius_km = SelectField("Rayon", choices=options((r, f"{r} km") for r in RADIUS_CHOICES), default=str(DEFAULT_RADIUS_KM),
+                            validate_choice=False)
+    qualification = SelectField("Métier", choices=[], default="", validate_choice=False)
+
+    def set_qualifications(self, refs) -> None:
+        self.qualification.choices = options([("", "Tous les métiers")] + [(q.code, q.label) for q in refs])
+
+    def validate_radius_km(self, field):
+        if field.data not in {str(r) for r in RADIUS_CHOICES}:
+            raise ValidationError(RADIUS_ERROR)
+
+    def validate_qualification(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choisissez un métier de la liste.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import StringField
+from wtforms import FloatField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
@@ -54,3 +54,12 @@ class CommuneField(StringField):
         if isinstance(self.data, Commune):
             return display_value(self.data)
         return self.data or ""
+
+
+class FrenchFloatField(FloatField):
+    """A decimal number typed the French way ("0,8") or the English way ("0.8")."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace(",", ".").replace("\u00a0", "").replace(" ", "")]
+        super().process_formdata(valuelist)
