@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from forms.candidate import WIZARD_STEPS, AvailabilityForm, ProfileForm, profile_formdata, profile_input
+from forms.candidate import (
+    WIZARD_STEPS,
+    ApplyForm,
+    AvailabilityForm,
+    DeleteAccountForm,
+    InvitationAnswerForm,
+    MissionFilterForm,
+    PoolConsentForm,
+    ProfileForm,
+    profile_formdata,
+    profile_input,
+)
 from models import utcnow
 from models.enums import Role
+from services import applications, privacy
+from services import candidate_space as space
+from services import matching_feed as feed
 from services import profile as profiles
 from services.availability_calendar import STATUS_LABELS, month_grids
 from services.localtime import paris_from_utc
+from services.matching_feed import evaluate_pair, open_slots
 from services.permissions import role_required
+from views.errors import abort_fr
 
 bp = Blueprint("candidate", __name__, url_prefix="/candidat")
 
@@ -170,8 +188,6 @@ def availability():
 @profile_required
 def availability_remove(rule_id: int):
     if not profiles.remove_rule(g.profile, rule_id, now=utcnow()):
-        from views.errors import abort_fr
-
         abort_fr(404, "Cette disponibilité n'existe pas ou a déjà été supprimée.")
     db.session.commit()
     flash("Disponibilité supprimée.", "success")
@@ -184,4 +200,195 @@ def availability_confirm():
     profiles.confirm_availability(g.profile, now=utcnow())
     db.session.commit()
     flash("Merci : vos disponibilités sont confirmées.", "success")
-    return redirect(request.form.get("retour") == "missions" and url_for("candidate.missions") or url_for("candidate.availability"))
+    return redirect(url_for("candidate.missions" if request.form.get("retour") == "missions" else "candidate.availability"))
+
+
+# --- missions -----------------------------------------------------------------------------
+
+
+@bp.get("/missions")
+@profile_required
+def missions():
+    """Needs ranked for him, with why each fits; filters by kind, dates and distance."""
+    form = MissionFilterForm(request.args, today=today())
+    form.set_radius(g.profile.radius_km)
+    results = []
+    if form.validate():
+        results = feed.recommend_for_candidate(
+            db.session, g.profile, now=utcnow(), kind=form.kind.data or None, date_from=form.date_from.data,
+            date_to=form.date_to.data, max_km=int(form.max_km.data) if form.max_km.data else None,
+        )
+    return render_template(
+        "candidate/missions.html", form=form, results=results, profile=g.profile, retour="missions",
+        stale=profiles.availability_is_stale(g.profile, now=utcnow()), no_availability=not g.profile.availability_rules,
+    )
+
+
+def _need_or_404(need_id: int):
+    found = space.need_for_candidate(db.session, g.profile, need_id)
+    if found is None:
+        abort_fr(404, "Ce besoin n'existe pas ou n'est plus ouvert.")
+    return found
+
+
+def _need_page(need, application, form, status=200, refusal: str | None = None):
+    now = utcnow()
+    slots = open_slots(need, now)
+    verdict = evaluate_pair(db.session, need, g.profile, now=now, slots=slots, assume_available=True) if slots else None
+    fit = evaluate_pair(db.session, need, g.profile, now=now, slots=slots) if slots else None
+    covered_ids = {slots[i].id for i in fit.covered_slot_indexes} if fit else set()
+    if request.method == "GET":
+        form.slot_ids.data = sorted(covered_ids) or [s.id for s in slots]
+    can_apply = verdict is not None and verdict.eligible and (application is None or application.state.value == "withdrawn")
+    return render_template(
+        "candidate/need.html", need=need, application=application, form=form, slots=slots, verdict=verdict, fit=fit,
+        covered_ids=covered_ids, can_apply=can_apply, refusal=refusal, shows_contact=application is not None
+        and space.shows_contact(application),
+    ), status
+
+
+@bp.get("/missions/<int:need_id>")
+@profile_required
+def need(need_id: int):
+    need, application = _need_or_404(need_id)
+    return _need_page(need, application, ApplyForm())
+
+
+@bp.post("/missions/<int:need_id>/postuler")
+@profile_required
+def apply(need_id: int):
+    need, application = _need_or_404(need_id)
+    form = ApplyForm()
+    if not form.validate():
+        return _need_page(need, application, form, 422)
+    try:
+        applications.apply(db.session, g.profile, need, slot_ids=form.slot_ids.data or None, message=form.message.data,
+                           now=utcnow())
+    except applications.BookingRefused as refused:
+        db.session.rollback()
+        return _need_page(need, application, form, 409, refusal=refused.message)
+    db.session.commit()
+    flash("Votre candidature est envoyée : l'établissement vous répondra par e-mail.", "success")
+    return redirect(url_for("candidate.applications"))
+
+
+# --- applications -------------------------------------------------------------------------
+
+
+@bp.get("/candidatures", endpoint="applications")
+@profile_required
+def applications_page():
+    now = utcnow()
+    return render_template(
+        "candidate/applications.html", applications=space.applications_of(db.session, g.profile),
+        upcoming=space.upcoming_assignments(db.session, g.profile, now=now), shows_contact=space.shows_contact,
+        local_now=paris_from_utc(now),
+    )
+
+
+def _own_application_or_404(application_id: int):
+    application = space.own_application(db.session, g.profile, application_id)
+    if application is None:
+        abort_fr(404, "Cette candidature n'existe pas.")
+    return application
+
+
+def _booking_action(action, success: str):
+    """Run a booking-service action: commit on success, roll back and explain on refusal."""
+    try:
+        action()
+    except applications.BookingRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("candidate.applications")), 409
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("candidate.applications"))
+
+
+@bp.post("/candidatures/<int:application_id>/retirer")
+@profile_required
+def withdraw(application_id: int):
+    application = _own_application_or_404(application_id)
+    return _booking_action(lambda: applications.withdraw(db.session, g.profile, application, now=utcnow()),
+                           "Votre candidature est retirée ; l'établissement est prévenu.")
+
+
+@bp.post("/candidatures/<int:application_id>/repondre")
+@profile_required
+def answer_invitation(application_id: int):
+    application = _own_application_or_404(application_id)
+    form = InvitationAnswerForm()
+    answer = request.form.get("reponse")
+    if answer not in ("accepter", "refuser") or not form.validate():
+        abort_fr(400, "Réponse invalide : choisissez « Accepter » ou « Refuser ».")
+    accept = answer == "accepter"
+    return _booking_action(
+        lambda: applications.respond_to_invitation(db.session, g.profile, application, accept=accept,
+                                                   slot_ids=form.slot_ids.data or None, now=utcnow()),
+        "Invitation acceptée : la mission est dans vos candidatures." if accept else "Invitation refusée ; l'établissement est prévenu.",
+    )
+
+
+@bp.get("/candidatures/calendrier.ics")
+@profile_required
+def calendar_ics():
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    body = space.assignments_ics(db.session, g.profile, now=utcnow(), domain=urlsplit(base_url).hostname or "releve",
+                                 base_url=base_url)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="missions-releve.ics"'
+    return response
+
+
+# --- own data -----------------------------------------------------------------------------
+
+
+@bp.route("/mes-donnees", methods=["GET", "POST"])
+@profile_required
+def my_data():
+    """Everything held about him, the export, the pool choice and the deletion."""
+    pool_form = PoolConsentForm(prefix="vivier")
+    delete_form = DeleteAccountForm(prefix="suppression")
+    if request.method == "GET":
+        pool_form.consent_pool.data = g.profile.consent_pool
+    elif "vivier-submit" in request.form and pool_form.validate():
+        profiles.set_pool_consent(g.profile, pool_form.consent_pool.data, now=utcnow())
+        db.session.commit()
+        flash("Votre choix est enregistré.", "success")
+        return redirect(url_for("candidate.my_data"))
+    return render_template(
+        "candidate/my_data.html", data=privacy.export(db.session, current_user), pool_form=pool_form, delete_form=delete_form,
+    )
+
+
+@bp.get("/mes-donnees/export.json")
+@profile_required
+def export_json():
+    now = utcnow()
+    data = privacy.export(db.session, current_user)
+    privacy.record_export(db.session, current_user, now=now)
+    db.session.commit()
+    response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="mes-donnees-releve-{now:%Y-%m-%d}.json"'
+    return response
+
+
+@bp.post("/mes-donnees/supprimer")
+@role_required(Role.CANDIDATE)
+def delete_account():
+    form = DeleteAccountForm(prefix="suppression")
+    if not form.validate():
+        profile = profiles.profile_of(db.session, current_user)
+        if profile is None:
+            abort_fr(400, "Écrivez SUPPRIMER (en majuscules) pour confirmer la suppression.")
+        g.profile = profile
+        pool_form = PoolConsentForm(prefix="vivier", data={"consent_pool": profile.consent_pool})
+        return render_template("candidate/my_data.html", data=privacy.export(db.session, current_user), pool_form=pool_form,
+                               delete_form=form), 422
+    privacy.erase_candidate(db.session, current_user, now=utcnow())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Votre compte et vos données ont été supprimés. Merci d'avoir utilisé Relève.", "success")
+    return redirect(url_for("public.home"))

@@ -35,6 +35,7 @@
   function toggleAllSlots() {
     var master = document.getElementById("slots-all");
     if (!master) { return; }
+    document.getElementById("slots-all-group").hidden = false;
     master.addEventListener("change", function () {
       document.querySelectorAll('input[name="slot_ids"]').forEach(function (box) {
         box.checked = master.checked;
