@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models.enums import PlanIndicator
@@ -40,12 +41,13 @@ class PeriodForm(Form):
     debut = FrenchDateField("Du")
     fin = FrenchDateField("Au")
     region = SelectField("Région", choices=[], validate_choice=False, validators=[Optional()])
-    grain = SelectField("Évolution par", choices=[("month", "Mois"), ("week", "Semaine")], default="month")
+    grain = SelectField("Évolution par", choices=[SelectChoice("month", "Mois"), SelectChoice("week", "Semaine")],
+                        default="month")
 
     def __init__(self, formdata, today: date, regions: list[tuple[str, str]] | None = None):
         super().__init__(formdata)
         self.today = today
-        self.region.choices = [("", "Toutes les régions")] + (regions or [])
+        self.region.choices = [SelectChoice(code, name) for code, name in [("", "Toutes les régions"), *(regions or [])]]
         if regions is None:
             del self.region
 
@@ -61,7 +63,7 @@ class PeriodForm(Form):
             raise ValidationError("Choisissez le mois ou la semaine.")
 
     def validate_region(self, field):
-        if field.data and field.data not in {code for code, _ in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Région inconnue.")
 
     def period(self) -> tuple[date, date]:
