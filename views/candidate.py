@@ -278,12 +278,16 @@ def apply(need_id: int):
 @bp.get("/candidatures", endpoint="applications")
 @profile_required
 def applications_page():
+    return _applications_response()
+
+
+def _applications_response(status: int = 200):
     now = utcnow()
     return render_template(
         "candidate/applications.html", applications=space.applications_of(db.session, g.profile),
         upcoming=space.upcoming_assignments(db.session, g.profile, now=now), shows_contact=space.shows_contact,
         local_now=paris_from_utc(now),
-    )
+    ), status
 
 
 def _own_application_or_404(application_id: int):
@@ -300,7 +304,7 @@ def _booking_action(action, success: str):
     except applications.BookingRefused as refused:
         db.session.rollback()
         flash(refused.message, "error")
-        return redirect(url_for("candidate.applications")), 409
+        return _applications_response(409)
     db.session.commit()
     flash(success, "success")
     return redirect(url_for("candidate.applications"))
