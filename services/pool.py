@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import CandidateProfile, Establishment, PoolMember, User
+from services.matching_feed import rank_for_need
+from services.notifications import notify
 
 
 def members(session, establishment_ids) -> list[PoolMember]:
@@ -49,3 +51,18 @@ def record_mission(session, establishment_id: int, profile: CandidateProfile, *,
 
 def remove(session, member: PoolMember) -> None:
     session.delete(member)
+
+
+def alert_of_urgent_need(session, need, *, now: datetime) -> int:
+    """Pool members whom the engine finds eligible hear of an urgent need first, at once.
+
+    Others who opted in get it in the next urgent digest (cli ``send-urgent-digest``).
+    """
+    told = 0
+    for profile, _result in rank_for_need(session, need, now=now, limit=500):
+        if get_member(session, need.establishment_id, profile.id) is None or not profile.consent_pool:
+            continue
+        notify(session, "urgent_pool", profile.user, key=f"urgent_pool:{need.id}", need=need)
+        told += 1
+    need.last_alert_at = now
+    return told
