@@ -35,6 +35,7 @@ CommuneResolver = Callable[[str], "tuple[float, float] | None"]
 NUMBER = (int, float)
 QUICK_MAX_NUMBER = 1e6  # larger numbers are left to the full reader
 FRENCH_LEVEL_SET = frozenset(FRENCH_LEVELS)
+PUBLIC_SET = frozenset(PUBLICS)
 MIN_YEAR, MAX_YEAR = 1900, 2200  # keeps date arithmetic (months, days, weeks) far from datetime's limits
 QUICK_LOW, QUICK_HIGH = datetime(MIN_YEAR, 1, 1), datetime(MAX_YEAR, 1, 1)
 _new_slot = Slot.__new__
@@ -162,55 +163,56 @@ class RecordReader:
     def quick_check(self, r: Any) -> tuple[str, str, float, float, float] | None:
         """(id, public, lat, lon, radius_km) when the record is certainly valid, else None.
 
-        Stricter than the full reader, never looser (a test checks it): when in doubt, None.
+        Stricter than the full reader, never looser (a fuzz test checks it): when in doubt,
+        None, and the full reader decides. Odd values (a list where a string belongs, an
+        unhashable code) make these plain checks raise, which also means None.
         """
-        if type(r) is not dict:
-            return None
-        get = r.get
-        record_id, public, lat, lon, radius = get("id"), get("public"), get("lat"), get("lon"), get("radius_km")
-        if type(record_id) is not str or not record_id or type(public) is not str or public not in PUBLICS:
-            return None
-        if lat is None and lon is None:
-            code = get("commune")
-            point = self._resolve(code) if type(code) is str else None
-            if point is None:
-                return None
-            lat, lon = point
-        elif type(lat) not in NUMBER or type(lon) not in NUMBER or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return None
-        if type(radius) not in NUMBER or not 0 <= radius <= QUICK_MAX_NUMBER:
-            return None
-        birth = get("birth_date")
-        if type(birth) is not str:
-            return None
         try:
-            date.fromisoformat(birth)
-        except ValueError:
-            return None
-        for field in ("work_authorization", "driving_licence", "disability"):
-            value = get(field)
-            if value is not None and type(value) is not bool:
+            get = r.get
+            record_id, lat, lon, radius = get("id"), get("lat"), get("lon"), get("radius_km")
+            if type(record_id) is not str or not record_id or get("public") not in PUBLIC_SET:
                 return None
-        text, level = get("qualification_text"), get("french_level")
-        if type(level) is not str:
-            level = None if level is None else "?"  # an unhashable value must not reach the set
-        if (text is not None and type(text) is not str) or (level is not None and level not in FRENCH_LEVEL_SET):
-            return None
-        qualifications = get("qualifications")
-        if qualifications is not None:
-            if type(qualifications) is not list:
+            if lat is None and lon is None:
+                lat, lon = self._resolve(get("commune"))  # TypeError when unknown (None)
+            elif type(lat) not in NUMBER or type(lon) not in NUMBER or not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 return None
-            codes = self._codes
-            for item in qualifications:
-                if type(item) is not dict or type(item.get("code")) is not str or item["code"] not in codes:
+            if type(radius) not in NUMBER or not 0 <= radius <= QUICK_MAX_NUMBER:
+                return None
+            date.fromisoformat(get("birth_date"))
+            authorized, licence, disability = get("work_authorization"), get("driving_licence"), get("disability")
+            if not ((authorized is None or authorized is True or authorized is False)
+                    and (licence is None or licence is True or licence is False)
+                    and (disability is None or disability is True or disability is False)):
+                return None
+            text, level = get("qualification_text"), get("french_level")
+            if not ((text is None or type(text) is str) and (level is None or level in FRENCH_LEVEL_SET)):
+                return None
+            qualifications = get("qualifications")
+            if qualifications is not None:
+                codes = self._codes
+                for item in qualifications:
+                    years = item.get("validated_years")
+                    if type(item["code"]) is not str or item["code"] not in codes \
+                            or not (years is None or (type(years) is int and years >= 0)):
+                        return None
+                if type(qualifications) is not list:
                     return None
-                years = item.get("validated_years")
-                if years is not None and (type(years) is not int or years < 0):
+            parse = datetime.fromisoformat
+            availability, busy = get("availability"), get("busy")
+            for item in availability:
+                if not QUICK_LOW <= parse(item["start"]) < parse(item["end"]) <= QUICK_HIGH:
                     return None
-        busy = get("busy")
-        if not _quick_slots(get("availability")) or (busy is not None and not _quick_slots(busy)):
+            if busy is not None:
+                for item in busy:
+                    if not QUICK_LOW <= parse(item["start"]) < parse(item["end"]) <= QUICK_HIGH:
+                        return None
+                if type(busy) is not list:
+                    return None
+            if type(availability) is not list:
+                return None
+        except (AttributeError, KeyError, TypeError, ValueError):
             return None
-        return record_id, public, lat, lon, radius
+        return record_id, r["public"], lat, lon, radius
 
     # -- fields ----------------------------------------------------------------------------
 
@@ -332,22 +334,6 @@ def _slots(value: Any, field: str, required: bool = False) -> tuple[Slot, ...]:
         _set(slot, "end", end)
         slots.append(slot)
     return tuple(slots)
-
-
-def _quick_slots(value: Any) -> bool:
-    """Whether a slot list is certainly valid, with no error message to build (see ``quick_check``).
-
-    One chained comparison checks order, year range and the absence of an offset (comparing an
-    aware datetime with the naive bounds raises TypeError); any other oddity raises too.
-    """
-    parse = datetime.fromisoformat
-    try:
-        for item in value:
-            if not QUICK_LOW <= parse(item["start"]) < parse(item["end"]) <= QUICK_HIGH:
-                return False
-    except (TypeError, KeyError, ValueError):
-        return False
-    return type(value) is list
 
 
 def _moment(value: Any, field: str, index: int, key: str) -> datetime:
