@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from models import AuditLog
@@ -98,6 +99,7 @@ def test_logout_is_post_only_and_kills_the_old_cookie(client, auth, build, db):
     assert db.scalar(select(AuditLog.action).where(AuditLog.action == "logout")) == "logout"
     with client.session_transaction() as session:
         session.update(stolen)  # replay the cookie captured before logout
+    g.pop("_login_user", None)  # the db fixture's app context is shared: forget the user cached in g
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/connexion")

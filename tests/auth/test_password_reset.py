@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from email.header import decode_header, make_header
 from datetime import datetime, timedelta
+from email.header import decode_header, make_header
 
 from sqlalchemy import select
 
