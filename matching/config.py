@@ -63,7 +63,7 @@ class MatchingConfig:
     # Parcours Emploi Compétences (CUI-CAE).
     pec_min_weekly_hours: float = 20.0
     pec_min_months: int = 6
-    qualification_rules: QualificationRules = field(default_factory=_default_rules, compare=False, repr=False)
+    qualification_rules: QualificationRules = field(default_factory=_default_rules, repr=False)
 
     def __post_init__(self) -> None:
         for f in fields(self):

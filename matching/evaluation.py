@@ -114,9 +114,12 @@ class NeedContext:
         only on which slots are available and on the limits, and is cached.
         """
         windows = merge([(s.start, s.end) for s in candidate.availability])
-        available = tuple(i for i in self.order if is_inside(*self.slots[i], windows))
+        slots = self.slots
+        available = tuple([i for i in self.order if is_inside(*slots[i], windows)])
         low, high = self.horizon
-        held = [(s.start, s.end) for s in (*candidate.busy, *booked) if s.end > low and s.start < high]
+        held = [(s.start, s.end) for s in candidate.busy if s.end > low and s.start < high]
+        if booked:
+            held += [(s.start, s.end) for s in booked if s.end > low and s.start < high]
         if held:
             return self._choose(available, merge(held), limits)
         key = (available, limits)

@@ -58,14 +58,15 @@ def shift_conflict(start: datetime, end: datetime, held: list[Interval], limits:
     """The first limit a new shift [start, end) breaks given ``held`` (merged, sorted), or None."""
     if limits.night_hours is not None and _touches_night(start, end, *limits.night_hours):
         return "minor_night"
+    short_rest = False
     for h_start, h_end in held:
         if h_start < end and start < h_end:
             return "overlap"
-    for h_start, h_end in held:
-        gap = start - h_end if h_end <= start else h_start - end
-        if gap < limits.min_rest:
-            return "rest_time"
-    if end - start > limits.max_daily or _worst_day(start, end, held) > limits.max_daily:
+        if (start - h_end if h_end <= start else h_start - end) < limits.min_rest:
+            short_rest = True
+    if short_rest:
+        return "rest_time"
+    if end - start > limits.max_daily or _worst_day(start, end, held, limits.max_daily) > limits.max_daily:
         return "daily_hours"
     if _worst_week(start, end, held, limits.max_weekly) > limits.max_weekly:
         return "weekly_hours"
@@ -83,30 +84,20 @@ def _touches_night(start: datetime, end: datetime, night_start: int, night_end: 
     return False
 
 
-def _worst_day(start: datetime, end: datetime, held: list[Interval]) -> timedelta:
-    """Most hours worked on one calendar day among the days the new shift touches."""
+def _worst_day(start: datetime, end: datetime, held: list[Interval], limit: timedelta) -> timedelta:
+    """Most hours worked on one calendar day the new shift touches (exact above ``limit``)."""
     first = datetime.combine(start.date(), datetime.min.time())
     last = datetime.combine(end.date(), datetime.min.time()) + ONE_DAY
     pieces = [(s, e) for s, e in held if e > first and s < last]
-    if not pieces:
-        return _longest_day(start, end, first)
+    pieces.append((start, end))
+    total = sum((e - s for s, e in pieces), ZERO)
+    if total <= limit:
+        return total  # an upper bound, enough to know the limit holds
     worst = ZERO
     day = first
-    pieces.append((start, end))
     while day < end:
         next_day = day + ONE_DAY
         worst = max(worst, sum((overlap(s, e, day, next_day) for s, e in pieces), ZERO))
-        day = next_day
-    return worst
-
-
-def _longest_day(start: datetime, end: datetime, first: datetime) -> timedelta:
-    """Longest part of one shift on a single calendar day."""
-    worst = ZERO
-    day = first
-    while day < end:
-        next_day = day + ONE_DAY
-        worst = max(worst, min(end, next_day) - max(start, day))
         day = next_day
     return worst
 
