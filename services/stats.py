@@ -11,23 +11,24 @@ Conventions (also written on the dashboard):
   cancelled or withdrawn before that start (event times, in UTC, are converted to Paris time
   in SQL before being compared with the slot start).
 - Draft and cancelled needs never enter the rate; cancelled needs are counted apart.
+- Slot figures come from the facts table of ``stats_store`` (as of its last refresh); need
+  figures (time to fill, urgent, cancelled) are read live from the needs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Float, Integer, and_, case, cast, distinct, func, or_, over, select, true
 from sqlalchemy.orm import Session
 
-from models import Assignment, Commune, Departement, Establishment, Need, QualificationRef, Slot, User
-from models.enums import ACTIVE_ASSIGNMENT_STATES, EstablishmentType, NeedKind, NeedStatus, Role
+from models import Commune, Departement, Establishment, Need, QualificationRef, Slot, User
+from models.enums import EstablishmentType, NeedKind, NeedStatus, Role
 from services.permissions import territory_scope
-from services.stats_sql import bucket, hours_between, paris_time
+from services.stats_sql import bucket, hours_between
+from services.stats_store import candidate_day, paris_now, published_not_cancelled, slot_stat, stat_daily
 
-PARIS = ZoneInfo("Europe/Paris")
 URGENT_WINDOW = timedelta(hours=48)
 
 DEFINITIONS = {
@@ -42,7 +43,8 @@ DEFINITIONS = {
     "urgent": "Besoins publiés, encore ouverts maintenant, dont le premier créneau commence dans les 48 heures.",
     "cancelled": "Besoins annulés dont le premier créneau tombait dans la période : comptés à part, hors taux.",
     "establishments": "Établissements ayant au moins un créneau publié commençant dans la période.",
-    "candidates": "Candidats distincts ayant au moins un poste pourvu (au sens ci-dessus) dans la période.",
+    "candidates": ("Candidats distincts ayant une affectation acceptée, non annulée ni retirée (confirmée, réalisée ou "
+                   "absence signalée), sur un créneau qui a commencé dans la période."),
 }
 
 DIMENSIONS = ("departement", "qualification", "type", "kind", "period")
@@ -55,16 +57,18 @@ class Scope:
     """What an ARS user asks for: his territory (through permissions), a period, a filter.
 
     ``start`` and ``end`` are local calendar days, both included. ``region_code`` narrows an
-    admin (or is redundant for an ARS user, whose own scope still applies).
+    admin (or is redundant for an ARS user, whose own scope still applies). ``as_of`` is the
+    local time of the facts (last refresh): a slot counts once it has started before it.
     """
 
     user: User
     start: date
     end: date
+    as_of: datetime
     region_code: str | None = None
     grain: str = "month"
     dimension: str | None = None
-    value: str | None = None
+    value: str | int | None = None
 
     @property
     def start_at(self) -> datetime:
@@ -72,85 +76,43 @@ class Scope:
 
     @property
     def end_before(self) -> datetime:
-        return datetime.combine(self.end + timedelta(days=1), time.min)
+        """End of the period, or the facts' time when earlier: only started slots count."""
+        return min(datetime.combine(self.end + timedelta(days=1), time.min), self.as_of)
 
-    def unfiltered(self) -> Scope:
-        return replace(self, dimension=None, value=None)
-
-    def territory(self):
-        """SQL condition on Establishment: the user's territory, narrowed to the chosen region."""
-        condition = territory_scope(self.user, Establishment.region_code, Establishment.departement_code)
+    def territory(self, region_column=Establishment.region_code, departement_column=Establishment.departement_code):
+        """SQL condition: the user's territory, narrowed to the chosen region."""
+        condition = territory_scope(self.user, region_column, departement_column)
         if self.region_code:
-            condition = and_(condition, Establishment.region_code == self.region_code)
+            condition = and_(condition, region_column == self.region_code)
         return condition
 
-    def dimension_column(self, dimension: str):
-        return {
-            "departement": Establishment.departement_code,
-            "qualification": Need.qualification_code,
-            "type": Establishment.type,
-            "kind": Need.kind,
-            "period": bucket(Slot.start, self.grain),
-            "establishment": Establishment.id,
-        }[dimension]
-
-    def filter_condition(self):
-        if not self.dimension:
-            return true()
-        return self.dimension_column(self.dimension) == self.value
+    def fact_condition(self):
+        """The period, territory and filter on the facts table."""
+        condition = and_(slot_stat.c.start >= self.start_at, slot_stat.c.start < self.end_before,
+                         self.territory(slot_stat.c.region_code, slot_stat.c.departement_code))
+        if self.dimension:
+            condition = and_(condition, fact_column(self.dimension, self.grain) == self.value)
+        return condition
 
 
-def paris_now(now_utc: datetime) -> datetime:
-    return now_utc.replace(tzinfo=UTC).astimezone(PARIS).replace(tzinfo=None)
-
-
-def published_not_cancelled():
-    return and_(Need.published_at.is_not(None), Need.status.not_in((NeedStatus.DRAFT, NeedStatus.CANCELLED)),
-                Need.cancelled_at.is_(None))
-
-
-def held_at_start(scope: Scope):
-    """The assignment counts for its slot: accepted before the start, not ended before it."""
-    years = (scope.start.year - 1, scope.end.year + 1)
-    return and_(
-        paris_time(Assignment.accepted_at, *years) < Slot.start,
-        or_(Assignment.state.in_(ACTIVE_ASSIGNMENT_STATES), Assignment.ended_at.is_(None),
-            paris_time(Assignment.ended_at, *years) >= Slot.start),
-    )
-
-
-def in_period(scope: Scope):
-    return and_(Slot.start >= scope.start_at, Slot.start < scope.end_before)
+def fact_column(dimension: str, grain: str = "month"):
+    return {
+        "departement": slot_stat.c.departement_code,
+        "qualification": slot_stat.c.qualification_code,
+        "type": slot_stat.c.establishment_type,
+        "kind": slot_stat.c.kind,
+        "period": bucket(slot_stat.c.start, grain),
+        "establishment": slot_stat.c.establishment_id,
+    }[dimension]
 
 
 def slot_facts(scope: Scope):
-    """One row per published slot of the period, with the positions filled at its start."""
-    held = (
-        select(Assignment.slot_id, func.count().label("held"))
-        .join(Slot, Slot.id == Assignment.slot_id)
-        .where(in_period(scope), held_at_start(scope))
-        .group_by(Assignment.slot_id)
-        .subquery("held")
-    )
-    held_count = func.coalesce(held.c.held, 0)
-    return (
-        select(
-            Slot.id.label("slot_id"), Slot.need_id, Slot.start, Slot.positions,
-            _least(held_count, Slot.positions).label("filled"),
-            (Slot.start == Need.first_start).label("is_first"),
-            Need.establishment_id, Need.qualification_code, Need.kind,
-            Establishment.departement_code, Establishment.type,
-        )
-        .join(Need, Need.id == Slot.need_id)
-        .join(Establishment, Establishment.id == Need.establishment_id)
-        .outerjoin(held, held.c.slot_id == Slot.id)
-        .where(in_period(scope), published_not_cancelled(), scope.territory(), scope.filter_condition())
-        .cte("facts")
-    )
-
-
-def _least(value, ceiling):
-    return case((value < ceiling, value), else_=ceiling)
+    """Facts of the slots of the scope (see ``stats_store``), as a CTE."""
+    return select(
+        slot_stat.c.slot_id, slot_stat.c.need_id, slot_stat.c.start, slot_stat.c.positions, slot_stat.c.filled,
+        slot_stat.c.is_first, slot_stat.c.establishment_id, slot_stat.c.qualification_code, slot_stat.c.kind,
+        slot_stat.c.departement_code, slot_stat.c.establishment_type.label("type"),
+    ).where(scope.fact_condition()).cte("facts")
 
 
 def aggregates(facts):
@@ -182,23 +144,51 @@ class KeyFigures:
     candidates: int
 
 
+def daily_rows(scope: Scope, dimension: str):
+    """Condition on the summary table: its rows of one dimension, in the period and territory."""
+    return and_(stat_daily.c.dimension == dimension, stat_daily.c.day >= scope.start, stat_daily.c.day <= scope.end,
+                scope.territory(stat_daily.c.region_code, stat_daily.c.departement_code))
+
+
+def daily_aggregates():
+    posted = cast(func.coalesce(func.sum(stat_daily.c.posted), 0), Integer)
+    filled = cast(func.coalesce(func.sum(stat_daily.c.filled), 0), Integer)
+    return [
+        posted.label("posted"),
+        filled.label("filled"),
+        (cast(filled, Float) / func.nullif(posted, 0)).label("rate"),
+        cast(func.coalesce(func.sum(stat_daily.c.needs), 0), Integer).label("needs"),
+        cast(func.coalesce(func.sum(stat_daily.c.unfilled), 0), Integer).label("unfilled"),
+    ]
+
+
 def key_figures(session: Session, scope: Scope, now_utc: datetime) -> KeyFigures:
-    facts = slot_facts(scope)
-    totals = session.execute(
-        select(*aggregates(facts), func.count(distinct(facts.c.establishment_id)).label("establishments"))
-    ).one()
+    totals = session.execute(select(*daily_aggregates()).where(daily_rows(scope, "total"))).one()
+    establishments = session.scalar(
+        select(func.count(distinct(stat_daily.c.key))).where(daily_rows(scope, "establishment")))
     cancelled = cancelled_needs(session, scope)
     return KeyFigures(
         posted=totals.posted, filled=totals.filled, rate=totals.rate, needs=totals.needs, unfilled=totals.unfilled,
         unfilled_share=(totals.unfilled / totals.needs) if totals.needs else None,
         median_hours=median_time_to_fill(session, scope), urgent=urgent_open_needs(session, scope, now_utc),
         cancelled=cancelled.needs, cancelled_positions=cancelled.positions,
-        establishments=totals.establishments, candidates=active_candidates(session, scope),
+        establishments=establishments, candidates=active_candidates(session, scope),
     )
 
 
 def need_started_in_period(scope: Scope):
     return and_(Need.first_start >= scope.start_at, Need.first_start < scope.end_before)
+
+
+def _need_filter(scope: Scope):
+    """A dimension filter on needs; the period one asks for a started slot in that bucket."""
+    if not scope.dimension:
+        return true()
+    if scope.dimension == "period":
+        return Need.id.in_(select(slot_stat.c.need_id).where(scope.fact_condition()))
+    column = {"departement": Establishment.departement_code, "qualification": Need.qualification_code,
+              "type": Establishment.type, "kind": Need.kind, "establishment": Establishment.id}[scope.dimension]
+    return column == scope.value
 
 
 def filled_needs_query(scope: Scope):
@@ -222,13 +212,6 @@ def median_time_to_fill(session: Session, scope: Scope) -> float | None:
     middle = (ranked.c.rank == (ranked.c.total + 1) // 2) | (ranked.c.rank == (ranked.c.total + 2) // 2)
     median = session.scalar(select(cast(func.avg(ranked.c.hours), Float)).where(middle))
     return None if median is None else round(median, 2)
-
-
-def _need_filter(scope: Scope):
-    """A dimension filter on needs; the period one needs a slot of the need in that bucket."""
-    if scope.dimension == "period":
-        return Need.id.in_(select(Slot.need_id).where(in_period(scope), scope.filter_condition()))
-    return scope.filter_condition()
 
 
 def urgent_needs_query(scope: Scope, now_utc: datetime):
@@ -260,18 +243,15 @@ def cancelled_needs(session: Session, scope: Scope):
     return session.execute(
         select(func.count(distinct(Slot.need_id)).label("needs"),
                cast(func.coalesce(func.sum(Slot.positions), 0), Integer).label("positions"))
-        .where(Slot.need_id.in_(select(ids.c.id)), in_period(scope))
+        .where(Slot.need_id.in_(select(ids.c.id)), Slot.start >= scope.start_at, Slot.start < scope.end_before)
     ).one()
 
 
 def active_candidates(session: Session, scope: Scope) -> int:
     return session.scalar(
-        select(func.count(distinct(Assignment.candidate_id)))
-        .join(Slot, Slot.id == Assignment.slot_id)
-        .join(Need, Need.id == Slot.need_id)
-        .join(Establishment, Establishment.id == Need.establishment_id)
-        .where(in_period(scope), held_at_start(scope), published_not_cancelled(), scope.territory(),
-               scope.filter_condition())
+        select(func.count(distinct(candidate_day.c.candidate_id)))
+        .where(candidate_day.c.day >= scope.start, candidate_day.c.day <= scope.end,
+               scope.territory(candidate_day.c.region_code, candidate_day.c.departement_code))
     )
 
 
@@ -279,16 +259,13 @@ def breakdown(session: Session, scope: Scope, dimension: str, sort: str = "key",
     """Posted, filled, rate, needs started and needs unfilled at start, per value of a dimension."""
     if dimension not in DIMENSIONS or sort not in SORT_COLUMNS:
         raise ValueError(dimension)
-    facts = slot_facts(scope)
-    key = bucket(facts.c.start, scope.grain) if dimension == "period" else {
-        "departement": facts.c.departement_code, "qualification": facts.c.qualification_code,
-        "type": facts.c.type, "kind": facts.c.kind,
-    }[dimension]
-    figures = aggregates(facts)
-    columns = {"key": key.label("key"), **{c.name: c for c in figures}}
-    order = columns[sort] if sort != "key" else key
-    order = order.desc() if descending else order.asc()
-    query = select(key.label("key"), *figures).group_by(key).order_by(order.nulls_last(), key)
+    key = bucket(stat_daily.c.day, scope.grain) if dimension == "period" else stat_daily.c.key
+    figures = daily_aggregates()
+    columns = {"key": key, **{c.name: c for c in figures}}
+    order = columns[sort].desc() if descending else columns[sort].asc()
+    query = (select(key.label("key"), *figures)
+             .where(daily_rows(scope, "total" if dimension == "period" else dimension))
+             .group_by(key).order_by(order.nulls_last(), key))
     return session.execute(query).all()
 
 
@@ -305,11 +282,13 @@ def labels(session: Session, dimension: str) -> dict[str, str]:
     return {}
 
 
-def scope_for(user: User, start: date, end: date, region_code: str | None = None, grain: str = "month") -> Scope:
+def scope_for(user: User, start: date, end: date, as_of_utc: datetime, region_code: str | None = None,
+              grain: str = "month") -> Scope:
     """An admin may pick a region; an ARS user always stays in his own."""
     if user.role != Role.ADMIN:
         region_code = None
-    return Scope(user=user, start=start, end=end, region_code=region_code or None, grain=grain)
+    return Scope(user=user, start=start, end=end, as_of=paris_now(as_of_utc), region_code=region_code or None,
+                 grain=grain)
 
 
 def departement_points(session: Session, codes: list[str]) -> dict[str, list[tuple[float, float]]]:

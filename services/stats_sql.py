@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, Float, String, and_, case, literal
+from sqlalchemy import Date, DateTime, Float, String, and_, case, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -56,6 +56,23 @@ def _hours_default(element, compiler, **kw):
 def _hours_sqlite(element, compiler, **kw):
     first, second = (compiler.process(c, **kw) for c in element.clauses)
     return f"((julianday({second}) - julianday({first})) * 24.0)"
+
+
+class day_of(FunctionElement):  # noqa: N801
+    """The calendar day of a timestamp, as a DATE."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(day_of)
+def _day_default(element, compiler, **kw):
+    return f"CAST({compiler.process(list(element.clauses)[0], **kw)} AS DATE)"
+
+
+@compiles(day_of, "sqlite")
+def _day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(list(element.clauses)[0], **kw)})"
 
 
 class period_bucket(FunctionElement):  # noqa: N801

@@ -17,7 +17,7 @@ from extensions import db
 from forms.ars import PeriodForm, RejectForm, TargetsForm
 from models import Establishment, Region, utcnow
 from models.enums import Role
-from services import establishment_validation, exports, stats, stats_dashboard, stats_drill, stats_targets
+from services import establishment_validation, exports, stats, stats_dashboard, stats_drill, stats_store, stats_targets
 from services.permissions import can_see_territory_of, role_required
 from services.stats import Scope
 from views.errors import abort_fr
@@ -37,9 +37,13 @@ def _period_form() -> PeriodForm:
 
 
 def _scope(form: PeriodForm) -> Scope:
+    """The asked period and territory, on the facts of the last refresh (checked first)."""
+    as_of = stats_store.last_refresh(db.stats_session)
+    if as_of is None:
+        abort_fr(503, "Les statistiques n'ont pas encore été calculées. Réessayez dans quelques minutes.")
     start, end = form.period()
     region = form.region.data if "region" in form else None
-    return stats.scope_for(current_user, start, end, region, form.grain.data or "month")
+    return stats.scope_for(current_user, start, end, as_of, region, form.grain.data or "month")
 
 
 def _filtered_scope(form: PeriodForm) -> Scope:
@@ -74,7 +78,8 @@ def dashboard():
     scope = _scope(form)
     sort = stats_dashboard.Sort.parse(request.args.get("tri"), request.args.get("ordre"))
     board = stats_dashboard.build(db.stats_session, scope, utcnow(), sort)
-    return render_template("ars/dashboard.html", form=form, board=board, scope=scope, query_args=_query_args)
+    return render_template("ars/dashboard.html", form=form, board=board, scope=scope, query_args=_query_args,
+                           as_of=stats_store.last_refresh(db.stats_session))
 
 
 @bp.get("/detail")

@@ -1,7 +1,7 @@
 """A small fixed data set for the ARS figures, built by hand; expected values are in the tests.
 
 Region 52 (Pays de la Loire): E1, an EHPAD in Angers (49); E2, a hospital in Nantes (44).
-Region 53 (Bretagne): E3, an EHPAD in Rennes (35). July 2027 is summer time: Paris = UTC+2.
+Region 53 (Bretagne): E3, an EHPAD in Rennes (35). July 2026 is summer time: Paris = UTC+2.
 
 need  est  qual kind           slots (local)                 positions  held at start
 N1    E1   AS   shift          5 Jul 08:00                   2          2 (one cancelled after the start)
@@ -39,11 +39,12 @@ from models.enums import (
 )
 from tests.builders import valid_finess
 
-NOW = datetime(2027, 7, 28, 10, 0)  # UTC: noon in Paris
-JULY = (date(2027, 7, 1), date(2027, 7, 31))
+FACTS_AT = datetime(2026, 8, 5, 12, 0)  # UTC: every slot of the data set has started
+URGENT_NOW = datetime(2026, 7, 28, 10, 0)  # UTC: noon in Paris, N7 starts the next evening
+JULY = (date(2026, 7, 1), date(2026, 7, 31))
 
 
-def at(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2027) -> datetime:
+def at(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute)
 
 
@@ -103,7 +104,7 @@ def data(build, db) -> Data:
                 status=NeedStatus.FILLED)
     _hire(build, n[8], people["student"], accepted=at(7, 6, 9), state=AssignmentState.CANCELLED, ended=at(7, 11, 8))
     _hire(build, n[8], people["pro2"], accepted=at(7, 11, 12))
-    n[9] = need(e1, "ASH", [(at(7, 19, 9), at(1, 18, 17, year=2028))], kind=NeedKind.PEC, published_at=at(7, 8, 9),
+    n[9] = need(e1, "ASH", [(at(7, 19, 9), at(1, 18, 17, year=2027))], kind=NeedKind.PEC, published_at=at(7, 8, 9),
                 filled_at=at(7, 10, 9), status=NeedStatus.FILLED)
     _hire(build, n[9], people["pec"], accepted=at(7, 10, 9), state=AssignmentState.COMPLETED)
     n[10] = need(e2, "SC", [(at(7, 26, 9), at(7, 26, 17))], kind=NeedKind.CIVIC_SERVICE, published_at=at(7, 20, 9),
@@ -118,7 +119,7 @@ def data(build, db) -> Data:
         for indicator, target in ((PlanIndicator.PEC, 500), (PlanIndicator.CIVIC_SERVICE, 200),
                                   (PlanIndicator.REFUGEE, 50), (PlanIndicator.STUDENT, 300)):
             db.add(PlanTarget(region_code=region, indicator=indicator, target=target,
-                              period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)))
+                              period_start=date(2026, 1, 1), period_end=date(2026, 12, 31)))
     manager = build.manager(e1)
     result = Data(
         e1=e1, e2=e2, e3=e3, needs=n, ars=build.ars_user("52"), ars_other=build.ars_user("53"),
@@ -147,3 +148,13 @@ def login(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+@pytest.fixture
+def facts(data, db):
+    """The data set's facts, computed once every slot has started."""
+    from services.stats_store import refresh
+
+    refresh(db, FACTS_AT)
+    db.commit()
+    return data

@@ -1,0 +1,200 @@
+"""The ARS statistics' derived tables and their refresh (``refresh-ars-stats``).
+
+Whether a position was filled *at the start* of its slot never changes once the slot has
+started, but computing it (time zones, cancellations, withdrawals) over a year of a large
+region takes seconds. The refresh computes it once, with INSERT … SELECT statements:
+- ``slot_stat``: one row per started slot of a published, non-cancelled need, with the
+  positions filled at its start and the slot's dimensions copied (drill-downs, exports);
+- ``stat_daily``: per day, département and value of each dimension, the summable counts
+  (slots, positions, filled, needs started, needs unfilled at start) the dashboard adds up;
+- ``candidate_day``: the distinct candidates holding a started slot, per day and département.
+The dashboard then only reads a few thousand summary rows (well under a second).
+
+The table is derived data, like a materialized view: the refresh creates it when missing
+and rebuilds it entirely in one transaction (idempotent), and it lives in its own MetaData
+so that the application's migrations and test fixtures are not concerned by it. Run the
+command every few minutes (cron, systemd timer); the dashboard shows the time of the data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    over,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from database import begin_write
+from models import Assignment, Establishment, JobRun, Need, Slot
+from models.base import NAMING_CONVENTION, EnumCode
+from models.enums import ACTIVE_ASSIGNMENT_STATES, EstablishmentType, NeedKind, NeedStatus
+from services.stats_sql import day_of, paris_time
+
+JOB_NAME = "ars-stats"
+PARIS = ZoneInfo("Europe/Paris")
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+slot_stat = Table(
+    "slot_stat", metadata,
+    Column("slot_id", Integer, ForeignKey(Slot.__table__.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("need_id", Integer, nullable=False, index=True),
+    Column("establishment_id", Integer, nullable=False, index=True),
+    Column("region_code", String(3), nullable=False),
+    Column("departement_code", String(3), nullable=False),
+    Column("establishment_type", EnumCode(EstablishmentType), nullable=False),
+    Column("qualification_code", String(12), nullable=False),
+    Column("kind", EnumCode(NeedKind), nullable=False),
+    Column("start", DateTime, nullable=False),  # local time (Europe/Paris), as Slot.start
+    Column("positions", Integer, nullable=False),
+    Column("filled", Integer, nullable=False),  # positions held at the start, at most ``positions``
+    Column("is_first", Boolean, nullable=False),  # the need's first slot
+)
+Index("ix_slot_stat_region_start", slot_stat.c.region_code, slot_stat.c.start)
+
+# Summable counts per day; ``key`` is the value of ``dimension`` ('' for the totals).
+stat_daily = Table(
+    "stat_daily", metadata,
+    Column("day", Date, nullable=False),
+    Column("region_code", String(3), nullable=False),
+    Column("departement_code", String(3), nullable=False),
+    Column("dimension", String(16), nullable=False),
+    Column("key", String(24), nullable=False),
+    Column("slots", Integer, nullable=False),
+    Column("posted", Integer, nullable=False),
+    Column("filled", Integer, nullable=False),
+    Column("needs", Integer, nullable=False),
+    Column("unfilled", Integer, nullable=False),
+)
+Index("ix_stat_daily_lookup", stat_daily.c.region_code, stat_daily.c.dimension, stat_daily.c.day,
+      stat_daily.c.departement_code, stat_daily.c.key)
+
+candidate_day = Table(
+    "candidate_day", metadata,
+    Column("day", Date, nullable=False),
+    Column("region_code", String(3), nullable=False),
+    Column("departement_code", String(3), nullable=False),
+    Column("candidate_id", Integer, nullable=False),
+)
+Index("ix_candidate_day_lookup", candidate_day.c.region_code, candidate_day.c.day, candidate_day.c.departement_code,
+      candidate_day.c.candidate_id)
+
+# Dimensions summed per day (``establishment``: to count active establishments).
+DAILY_DIMENSIONS = {
+    "total": None, "departement": slot_stat.c.departement_code, "qualification": slot_stat.c.qualification_code,
+    "type": slot_stat.c.establishment_type, "kind": slot_stat.c.kind, "establishment": slot_stat.c.establishment_id,
+}
+
+
+def paris_now(now_utc: datetime) -> datetime:
+    return now_utc.replace(tzinfo=UTC).astimezone(PARIS).replace(tzinfo=None)
+
+
+def published_not_cancelled():
+    return and_(Need.published_at.is_not(None), Need.status.not_in((NeedStatus.DRAFT, NeedStatus.CANCELLED)),
+                Need.cancelled_at.is_(None))
+
+
+def held_at_start(first_year: int, last_year: int):
+    """The assignment counts for its slot: accepted before the start and not cancelled or
+    withdrawn before it (UTC event times converted to Paris time in SQL)."""
+    return and_(
+        paris_time(Assignment.accepted_at, first_year, last_year) < Slot.start,
+        or_(Assignment.state.in_(ACTIVE_ASSIGNMENT_STATES), Assignment.ended_at.is_(None),
+            paris_time(Assignment.ended_at, first_year, last_year) >= Slot.start),
+    )
+
+
+def facts_select(as_of: datetime, first_year: int):
+    """One row per published slot started before ``as_of`` (local), filled positions capped."""
+    years = (first_year - 1, as_of.year + 1)
+    held = (
+        select(Assignment.slot_id, func.count().label("held"))
+        .join(Slot, Slot.id == Assignment.slot_id)
+        .where(Slot.start < as_of, held_at_start(*years))
+        .group_by(Assignment.slot_id)
+        .subquery("held")
+    )
+    held_count = func.coalesce(held.c.held, 0)
+    first = over(func.row_number(), partition_by=Slot.need_id, order_by=(Slot.start, Slot.id)) == 1
+    return (
+        select(
+            Slot.id, Slot.need_id, Need.establishment_id, Establishment.region_code, Establishment.departement_code,
+            Establishment.type, Need.qualification_code, Need.kind, Slot.start, Slot.positions,
+            case((held_count < Slot.positions, held_count), else_=Slot.positions),
+            case((first, True), else_=False),
+        )
+        .join(Need, Need.id == Slot.need_id)
+        .join(Establishment, Establishment.id == Need.establishment_id)
+        .outerjoin(held, held.c.slot_id == Slot.id)
+        .where(Slot.start < as_of, published_not_cancelled())
+    )
+
+
+def daily_select(dimension: str, column):
+    key = cast(column, String) if column is not None else literal("")
+    day = day_of(slot_stat.c.start)
+    needs = func.sum(case((slot_stat.c.is_first, 1), else_=0))
+    unfilled = func.sum(case((and_(slot_stat.c.is_first, slot_stat.c.filled < slot_stat.c.positions), 1), else_=0))
+    return (
+        select(day, slot_stat.c.region_code, slot_stat.c.departement_code, literal(dimension), key, func.count(),
+               func.sum(slot_stat.c.positions), func.sum(slot_stat.c.filled), needs, unfilled)
+        .group_by(day, slot_stat.c.region_code, slot_stat.c.departement_code, key)
+    )
+
+
+def candidates_select():
+    return (
+        select(day_of(slot_stat.c.start), slot_stat.c.region_code, slot_stat.c.departement_code, Assignment.candidate_id)
+        .join(slot_stat, slot_stat.c.slot_id == Assignment.slot_id)
+        .where(Assignment.state.in_(ACTIVE_ASSIGNMENT_STATES), Assignment.candidate_id.is_not(None))
+        .distinct()
+    )
+
+
+def refresh(session: Session, now_utc: datetime) -> int:
+    """Rebuild the facts of every slot started before now; the caller commits."""
+    begin_write(session)
+    connection = session.connection()
+    metadata.create_all(connection, checkfirst=True)
+    as_of = paris_now(now_utc)
+    first = session.scalar(select(func.min(Slot.start)))
+    for table in (candidate_day, stat_daily, slot_stat):
+        session.execute(delete(table))
+    session.execute(insert(slot_stat).from_select([c.name for c in slot_stat.columns],
+                                                  facts_select(as_of, first.year if first else as_of.year)))
+    for dimension, column in DAILY_DIMENSIONS.items():
+        session.execute(insert(stat_daily).from_select([c.name for c in stat_daily.columns],
+                                                       daily_select(dimension, column)))
+    session.execute(insert(candidate_day).from_select([c.name for c in candidate_day.columns], candidates_select()))
+    job = session.get(JobRun, JOB_NAME) or JobRun(name=JOB_NAME)
+    job.last_run_at = now_utc
+    session.add(job)
+    return session.scalar(select(func.count()).select_from(slot_stat))
+
+
+def last_refresh(session: Session) -> datetime | None:
+    """UTC time of the data the dashboard shows; None before the first refresh."""
+    job = session.get(JobRun, JOB_NAME)
+    return job.last_run_at if job else None
