@@ -8,6 +8,7 @@ from flask import Flask
 
 COMMAND_MODULES = (
     "cli.database", "cli.reference", "cli.users", "cli.demo", "cli.notifications", "cli.privacy", "cli.backup",
+    "cli.stats",
 )
 
 
