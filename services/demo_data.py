@@ -102,7 +102,8 @@ class _Seeder:
         demo_student = self.people.demo_student(DEMO_EMAILS[Role.CANDIDATE])
         self.people.generate(self.options.candidates - 1)
         sites = self._establishments(manager, ars)
-        picker = ApplicantPicker(self.people.seekers, self._holders())
+        # The demo candidate's story is told by _demo_scenario only, so that it reads clearly.
+        picker = ApplicantPicker([s for s in self.people.seekers if s is not demo_student], self._holders())
         stories = StoryWriter(self.rng, self.writer, self.calendar, picker)
         designer = NeedDesigner(self.rng, self.calendar, self._labels())
         verified = [s for s in sites if s.id != sites[-1].id]
