@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 SHORT_SYNONYM_LENGTH = 5  # at most this many letters and no space: whole-word match only
+CACHE_SIZE = 100_000
 WORD_SIMILARITY = 80.0  # "soignant"/"soignante" (94) and typos pass; "as"/"ash" (80) never matter
 STOPWORDS = frozenset({"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -65,6 +66,8 @@ class TextMatcher:
         key = (normalize(text), min_similarity)
         found = self._cache.get(key)
         if found is None:
+            if len(self._cache) >= CACHE_SIZE:  # a long-running app meets many texts: start afresh
+                self._cache.clear()
             found = self._cache[key] = self._match(*key)
         return found
 
