@@ -95,7 +95,7 @@ class NeedForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
     def validate_establishment(self, field):
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in {str(choice.value) for choice in field.choices}:
             raise ValidationError("Choisissez un de vos établissements.")
 
     def to_draft(self) -> NeedDraft:
