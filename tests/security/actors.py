@@ -13,8 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from models import PoolMember, QualificationEquivalence
+from models import PoolMember, QualificationEquivalence, utcnow
 from models.enums import ApplicationState, Role
+from services import stats_store
 
 ACTORS = (
     "anonymous", "candidate", "other_candidate", "manager", "other_manager", "ars", "other_ars", "admin",
@@ -52,6 +53,8 @@ def build_world(build, db) -> World:
         "admin": build.user(Role.ADMIN, email="admin@exemple.fr"),
     }
     build.commit()
+    stats_store.refresh(db, utcnow())  # the ARS pages read the derived statistics
+    db.commit()
     world.params = {
         "need_id": need.id, "application_id": application.id, "assignment_id": assignment.id,
         "establishment_id": establishment.id, "candidate_id": other_candidate.id, "member_id": member.id,
