@@ -29,21 +29,22 @@ def _finish(results: list[Result], top: int | None) -> list[Result]:
     return results if top is None else results[:max(top, 0)]
 
 
-def prefilter(need: Need) -> Callable[[str, float, float, float], bool]:
-    """``keep(public, lat, lon, radius_km)``: False only for candidates that certainly fail
-    (beyond their radius, or a public this kind of need never takes)."""
+def prefilter(need: Need) -> Callable[[str, float, float, float], float | None]:
+    """``reach(public, lat, lon, radius_km)``: the distance to the need, or None for candidates
+    that certainly fail (beyond their radius, or a public this kind of need never takes)."""
     lat, lon = need.lat, need.lon
     civic, pec = need.kind == "civic_service", need.kind == "pec"
 
-    def keep(public: str, c_lat: float, c_lon: float, radius_km: float) -> bool:
-        reach = radius_km + ROUNDING_MARGIN_KM
-        if abs(c_lat - lat) * KM_PER_DEGREE_LAT > reach:
-            return False  # even the north-south gap is beyond the radius
+    def reach(public: str, c_lat: float, c_lon: float, radius_km: float) -> float | None:
+        limit = radius_km + ROUNDING_MARGIN_KM
+        if abs(c_lat - lat) * KM_PER_DEGREE_LAT > limit:
+            return None  # even the north-south gap is beyond the radius
         if (public == "civic_service") != civic or (pec and public != "pec"):
-            return False
-        return haversine_km(lat, lon, c_lat, c_lon) <= reach
+            return None
+        distance = haversine_km(lat, lon, c_lat, c_lon)
+        return distance if distance <= limit else None
 
-    return keep
+    return reach
 
 
 def rank_candidates(need: Need, candidates: Iterable[Candidate], config: MatchingConfig = DEFAULT_CONFIG, *,
@@ -54,11 +55,13 @@ def rank_candidates(need: Need, candidates: Iterable[Candidate], config: Matchin
         return _finish([context.evaluate(candidate) for candidate in candidates], top)
     if context.need_exclusions:
         return []
-    keep = prefilter(need)
+    reach = prefilter(need)
+    evaluate = context.evaluate
     results = []
     for candidate in candidates:
-        if keep(candidate.public, candidate.lat, candidate.lon, candidate.radius_km):
-            result = context.evaluate(candidate, explain=False)
+        distance = reach(candidate.public, candidate.lat, candidate.lon, candidate.radius_km)
+        if distance is not None:
+            result = evaluate(candidate, distance=distance, explain=False)
             if result is not None:
                 results.append(result)
     return _finish(results, top)

@@ -132,8 +132,9 @@ class RecordReader:
 
     # -- the fast lane -----------------------------------------------------------------------
 
-    def candidates_where(self, data: Any, keep: Callable[[str, float, float, float], bool]) -> list[Candidate]:
-        """Every record checked, but only those ``keep(public, lat, lon, radius_km)`` accepts are built.
+    def candidates_where(self, data: Any, reach: Callable[[str, float, float, float], float | None]) -> list[Candidate]:
+        """Every record checked, but only those ``reach(public, lat, lon, radius_km)`` does not
+        answer None for are built (``ranking.prefilter`` is such a function).
 
         The command line ranks 100,000 candidates this way: ``quick_check`` validates a record
         without building objects, and only the few near the need become ``Candidate``s.
@@ -142,22 +143,24 @@ class RecordReader:
         """
         if type(data) is not list:
             raise InputError("expected a JSON array of candidates")
-        quick = self.quick_check
+        quick, read = self.quick_check, self.candidate
         seen: set[str] = set()
         kept = []
         for index, record in enumerate(data):
             checked = quick(record)
             if checked is None:
-                candidate = self.candidate(record, index)
-                checked = (candidate.id, candidate.public, candidate.lat, candidate.lon, candidate.radius_km)
+                candidate = read(record, index)
+                record_id = candidate.id
+                near = reach(candidate.public, candidate.lat, candidate.lon, candidate.radius_km)
             else:
                 candidate = None
-            record_id = checked[0]
+                record_id, public, lat, lon, radius = checked
+                near = reach(public, lat, lon, radius)
             if record_id in seen:
                 raise InputError("duplicate id", record_id=record_id, field="id")
             seen.add(record_id)
-            if keep(*checked[1:]):
-                kept.append(candidate or self.candidate(record, index))
+            if near is not None:
+                kept.append(candidate or read(record, index))
         return kept
 
     def quick_check(self, r: Any) -> tuple[str, str, float, float, float] | None:

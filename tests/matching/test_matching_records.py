@@ -130,14 +130,14 @@ def test_bad_candidates_name_record_and_field(reader, record, field):
 def test_the_fast_lane_rejects_the_same_records(reader, record):
     assert reader.quick_check(record) is None
     with pytest.raises(InputError):
-        reader.candidates_where([record], lambda *_: False)
+        reader.candidates_where([record], lambda *_: None)
 
 
 def test_duplicate_ids_are_bad_input(reader):
     with pytest.raises(InputError, match="duplicate id"):
         reader.candidates([CANDIDATE, CANDIDATE])
     with pytest.raises(InputError, match="duplicate id"):
-        reader.candidates_where([CANDIDATE, CANDIDATE], lambda *_: False)
+        reader.candidates_where([CANDIDATE, CANDIDATE], lambda *_: None)
 
 
 def test_collections_must_be_arrays(reader):
@@ -150,7 +150,7 @@ def test_collections_must_be_arrays(reader):
 def test_candidates_where_builds_only_the_kept_ones(reader):
     far = changed(CANDIDATE, id="c2", lat=43.0)
     commune = changed(CANDIDATE, id="c3", lat=..., lon=..., commune="49007")
-    kept = reader.candidates_where([CANDIDATE, far, commune], lambda public, lat, lon, radius: lat > 47)
+    kept = reader.candidates_where([CANDIDATE, far, commune], lambda public, lat, lon, radius: 1.0 if lat > 47 else None)
     assert [c.id for c in kept] == ["c1", "c3"]
     assert kept[0] == reader.candidate(CANDIDATE)
 
