@@ -43,6 +43,8 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
+# The date picker sends ISO dates; a browser without one lets people type jj/mm/aaaa.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 YES_NO = options([("oui", "Oui"), ("non", "Non")])
 RADIUS_ERROR = "Choisissez un rayon parmi " + ", ".join(str(r) for r in RADIUS_CHOICES[:-1]) + f" ou {RADIUS_CHOICES[-1]} km."
 
@@ -73,7 +75,8 @@ class PublicStep(StepForm):
 class BirthStep(StepForm):
     title = "Votre âge"
     birth_date = DateField(
-        "Date de naissance", description="Format : jj/mm/aaaa. Elle sert à appliquer les règles d'âge (mineurs, service civique).",
+        "Date de naissance", format=DATE_FORMATS,
+        description="Format : jj/mm/aaaa. Elle sert à appliquer les règles d'âge (mineurs, service civique).",
         validators=[InputRequired("Indiquez votre date de naissance.")],
     )
     disability = BooleanField(
@@ -248,8 +251,8 @@ class AvailabilityForm(StepForm):
         "Type", choices=options(AvailabilityKind.choices()), default=AvailabilityKind.PERIOD.value,
         validators=[InputRequired("Choisissez le type de disponibilité.")],
     )
-    start_date = DateField("Du", validators=[InputRequired("Indiquez la date de début.")])
-    end_date = DateField("Au (inclus)", validators=[InputRequired("Indiquez la date de fin.")])
+    start_date = DateField("Du", format=DATE_FORMATS, validators=[InputRequired("Indiquez la date de début.")])
+    end_date = DateField("Au (inclus)", format=DATE_FORMATS, validators=[InputRequired("Indiquez la date de fin.")])
     weekdays = MultiCheckboxField("Jours de la semaine", choices=options((i, name.capitalize()) for i, name in enumerate(WEEKDAYS_FR)))
     start_time = TimeField("De", validators=[Optional()])
     end_time = TimeField("À", description="Une heure de fin avant l'heure de début veut dire le lendemain matin (nuit).",
@@ -321,8 +324,8 @@ class _DateRangeFilters(StepForm):
         csrf = False
 
     kind = SelectField("Type de mission", choices=options([("", "Tous")] + NeedKind.choices()), default="")
-    date_from = DateField("À partir du", validators=[Optional()])
-    date_to = DateField("Jusqu'au", validators=[Optional()])
+    date_from = DateField("À partir du", format=DATE_FORMATS, validators=[Optional()])
+    date_to = DateField("Jusqu'au", format=DATE_FORMATS, validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -349,25 +349,30 @@ def calendar_ics():
 
 
 @bp.route("/mes-donnees", methods=["GET", "POST"])
-@profile_required
+@role_required(Role.CANDIDATE)
 def my_data():
-    """Everything held about him, the export, the pool choice and the deletion."""
+    """Everything held about him, the export, the pool choice and the deletion (with or without a profile)."""
+    profile = profiles.profile_of(db.session, current_user)
     pool_form = PoolConsentForm(prefix="vivier")
-    delete_form = DeleteAccountForm(prefix="suppression")
-    if request.method == "GET":
-        pool_form.consent_pool.data = g.profile.consent_pool
-    elif "vivier-submit" in request.form and pool_form.validate():
-        profiles.set_pool_consent(g.profile, pool_form.consent_pool.data, now=utcnow())
+    if request.method == "POST" and profile is not None and "vivier-submit" in request.form and pool_form.validate():
+        profiles.set_pool_consent(profile, pool_form.consent_pool.data, now=utcnow())
         db.session.commit()
         flash("Votre choix est enregistré.", "success")
         return redirect(url_for("candidate.my_data"))
+    return _my_data_page(profile, pool_form, DeleteAccountForm(prefix="suppression"))
+
+
+def _my_data_page(profile, pool_form, delete_form, status: int = 200):
+    if request.method == "GET" and profile is not None:
+        pool_form.consent_pool.data = profile.consent_pool
     return render_template(
-        "candidate/my_data.html", data=privacy.export(db.session, current_user), pool_form=pool_form, delete_form=delete_form,
-    )
+        "candidate/my_data.html", data=privacy.export(db.session, current_user), profile=profile, pool_form=pool_form,
+        delete_form=delete_form,
+    ), status
 
 
 @bp.get("/mes-donnees/export.json")
-@profile_required
+@role_required(Role.CANDIDATE)
 def export_json():
     now = utcnow()
     data = privacy.export(db.session, current_user)
@@ -384,12 +389,8 @@ def delete_account():
     form = DeleteAccountForm(prefix="suppression")
     if not form.validate():
         profile = profiles.profile_of(db.session, current_user)
-        if profile is None:
-            abort_fr(400, "Écrivez SUPPRIMER (en majuscules) pour confirmer la suppression.")
-        g.profile = profile
-        pool_form = PoolConsentForm(prefix="vivier", data={"consent_pool": profile.consent_pool})
-        return render_template("candidate/my_data.html", data=privacy.export(db.session, current_user), pool_form=pool_form,
-                               delete_form=form), 422
+        pool_form = PoolConsentForm(prefix="vivier", data={"consent_pool": bool(profile and profile.consent_pool)})
+        return _my_data_page(profile, pool_form, form, 422)
     privacy.erase_candidate(db.session, current_user, now=utcnow())
     db.session.commit()
     logout_user()

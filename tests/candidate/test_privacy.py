@@ -195,3 +195,16 @@ def test_purge_command_is_a_dry_run_unless_asked(runner, build, db):
     db.expire_all()
     assert db.get(User, people["warned_long_ago"]) is None
     assert runner.invoke(args=["purge-inactive", "--now", "hier"]).exit_code == 2
+
+
+def test_an_account_without_profile_can_still_see_and_delete_its_data(client, build, login, db):
+    user = build.user(Role.CANDIDATE, email="sans.profil@exemple.fr")
+    build.commit()
+    user_id = user.id
+    login(user)
+    page = client.get("/candidat/mes-donnees")
+    assert page.status_code == 200 and "sans.profil@exemple.fr" in page.get_data(as_text=True)
+    assert json.loads(client.get("/candidat/mes-donnees/export.json").get_data(as_text=True))["profil"] is None
+    assert client.post("/candidat/mes-donnees/supprimer", data={"suppression-confirmation": "supprimer"}).status_code == 302
+    db.expire_all()
+    assert db.get(User, user_id) is None
