@@ -88,10 +88,15 @@ class ApplicantPicker:
         chosen = list(found.values())
         return [s for s in chosen if s.public == Public.PEC] if kind == NeedKind.PEC else chosen
 
-    def pick(self, rng: random.Random, draft: Draft, site: Site, count: int, taken: set[int]) -> list[Seeker]:
+    def pick(self, rng: random.Random, draft: Draft, site: Site, count: int, taken: set[int],
+             busy: dict[int, list[tuple[datetime, datetime]]] | None = None) -> list[Seeker]:
+        """Up to ``count`` applicants not in ``taken`` and, when ``busy`` is given, not booked during the need."""
         group = self.eligible(draft.qualification, draft.kind, site.place.departement_code)
-        sample = rng.sample(group, min(len(group), count + len(taken)))
-        return [s for s in sample if s.id not in taken][:count]
+        sample = rng.sample(group, min(len(group), 3 * count + len(taken)))
+        first, last = min(s for s, _ in draft.slots), max(e for _, e in draft.slots)
+        free = [s for s in sample if s.id not in taken
+                and not (busy and any(start < last and first < end for start, end in busy.get(s.id, ())))]
+        return free[:count]
 
 
 class StoryWriter:
@@ -99,6 +104,7 @@ class StoryWriter:
 
     def __init__(self, rng: random.Random, writer: RowWriter, calendar: Calendar, picker: ApplicantPicker):
         self.rng, self.writer, self.calendar, self.picker = rng, writer, calendar, picker
+        self.busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)  # booked periods by candidate
         self.pool: Counter[tuple[int, int]] = Counter()
         self.pool_added: dict[tuple[int, int], tuple[datetime, int]] = {}
 
@@ -126,7 +132,8 @@ class StoryWriter:
             else:
                 self._application(need_id, demo[0], ApplicationState.APPLIED, published, None, site)
         if outcome in ("filled", "partial"):
-            for seeker in self.picker.pick(rng, draft, site, draft.positions - (demo is not None and demo[1] == "accepted"), taken):
+            wanted = draft.positions - (demo is not None and demo[1] == "accepted")
+            for seeker in self.picker.pick(rng, draft, site, wanted, taken, self.busy):
                 taken.add(seeker.id)
                 if outcome == "filled":
                     chosen = range(len(draft.slots))
@@ -199,6 +206,7 @@ class StoryWriter:
         application_id = self._application(need_id, seeker, app_state, published, accepted_at, site)
         for index, start, end, state in rows:
             filled[index] += state in ACTIVE_ASSIGNMENT_STATES
+            self.busy[seeker.id].append((start, end))
             done = state != AssignmentState.ACCEPTED
             no_show = state == AssignmentState.NO_SHOW
             self._assignment(application_id, slot_ids[index], need_id, seeker, state, start, end, accepted_at, site,

@@ -138,9 +138,9 @@ class CandidateFactory:
                 start = cal.day(rng.randint(7, 90))
                 rules.append((AvailabilityKind.PERIOD, start, start + timedelta(days=rng.choice((6, 13, 20))), 0, None, None))
         elif public == Public.CIVIC_SERVICE:
-            rules.append((AvailabilityKind.PERIOD, cal.day(rng.randint(0, 30)), cal.day(400), 0, None, None))
+            rules.append((AvailabilityKind.PERIOD, cal.day(rng.randint(0, 30)), cal.day(450), 0, None, None))
         elif rng.random() < 0.6:
-            rules.append((AvailabilityKind.PERIOD, cal.today, cal.day(365), 0, None, None))
+            rules.append((AvailabilityKind.PERIOD, cal.today, cal.day(450), 0, None, None))
         else:
             rules.append((AvailabilityKind.WEEKLY, cal.today, cal.day(270), WEEKDAYS, *DAY))
         return rules
