@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import DEFAULT_CONFIG, InputError
+from matching import DEFAULT_CONFIG, InputError, evaluate
 from matching.records import RecordReader
 
 COMMUNES = {"49007": (47.4711, -0.5473), "49015": (47.50683, -0.58974)}
@@ -178,9 +178,10 @@ def mutations(base: dict, fields: list[str]):
 @given(record=mutations(NEED, NEED_FIELDS))
 def test_fuzzed_needs_only_raise_input_errors(reader, record):
     try:
-        reader.need(json.loads(json.dumps(record)))
+        need = reader.need(json.loads(json.dumps(record)))
     except InputError:
-        pass
+        return
+    evaluate(need, reader.candidate(CANDIDATE))  # whatever the reader accepts, the engine can score
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -195,3 +196,4 @@ def test_fuzzed_candidates_only_raise_input_errors_and_quick_check_is_never_loos
     else:
         if quick is not None:
             assert quick == (person.id, person.public, person.lat, person.lon, person.radius_km)
+        evaluate(reader.need(NEED), person, booked=person.availability)
