@@ -22,6 +22,13 @@ def is_public_need(need: Need) -> bool:
             and need.establishment.verification_status == VerificationStatus.VERIFIED)
 
 
+def preload_for_display(session, needs: list[Need]) -> None:
+    """Load the qualification and the commune of many needs in two queries, not two per need."""
+    if needs:
+        session.scalars(select(Need).where(Need.id.in_([n.id for n in needs])).options(
+            selectinload(Need.qualification), selectinload(Need.establishment).selectinload(Establishment.commune))).all()
+
+
 def application_for(session, profile: CandidateProfile, need: Need) -> Application | None:
     return session.scalar(select(Application).where(Application.need_id == need.id, Application.candidate_id == profile.id))
 
@@ -45,7 +52,8 @@ def own_application(session, profile: CandidateProfile, application_id: int) -> 
 def applications_of(session, profile: CandidateProfile) -> list[Application]:
     query = (select(Application).where(Application.candidate_id == profile.id)
              .options(selectinload(Application.need).selectinload(Need.establishment).selectinload(Establishment.commune),
-                      selectinload(Application.need).selectinload(Need.slots), selectinload(Application.assignments))
+                      selectinload(Application.need).selectinload(Need.slots),
+                      selectinload(Application.need).selectinload(Need.qualification), selectinload(Application.assignments))
              .order_by(Application.created_at.desc(), Application.id.desc()))
     return list(session.scalars(query))
 
@@ -54,7 +62,8 @@ def upcoming_assignments(session, profile: CandidateProfile, *, now: datetime) -
     """Accepted bookings that have not ended yet, soonest first."""
     query = (select(Assignment).where(Assignment.candidate_id == profile.id, Assignment.state == AssignmentState.ACCEPTED,
                                       Assignment.end > paris_from_utc(now))
-             .options(selectinload(Assignment.need).selectinload(Need.establishment).selectinload(Establishment.commune))
+             .options(selectinload(Assignment.need).selectinload(Need.establishment).selectinload(Establishment.commune),
+                      selectinload(Assignment.need).selectinload(Need.qualification))
              .order_by(Assignment.start))
     return list(session.scalars(query))
 

@@ -23,6 +23,7 @@ MAX_VALIDATED_YEARS = 9
 AVAILABILITY_STALE_AFTER = timedelta(days=30)
 # Codes a candidate does not declare: a service civique volunteer is recognised by his public.
 UNDECLARED_CODES = {"SC"}
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 @dataclass
@@ -164,5 +165,3 @@ def availability_is_stale(profile: CandidateProfile, *, now: datetime) -> bool:
 def weekday_labels(bitmask: int) -> list[str]:
     return [name for day, name in enumerate(WEEKDAYS_FR) if bitmask & (1 << day)]
 
-
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")

@@ -100,3 +100,34 @@ def test_civic_service_volunteer_is_told_why_a_paid_shift_is_not_for_him(client,
     page = client.get(f"/candidat/missions/{need.id}").get_data(as_text=True)
     assert "ne prend que des missions de service civique" in page
     assert "Envoyer ma candidature" not in page
+
+
+def _queries_for(client, url):
+    from sqlalchemy import event
+
+    from extensions import db as database
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = database.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_missions_page_does_not_query_once_per_need(client, build, login, db):
+    profile = build.candidate()
+    build.need(establishment=build.establishment())
+    build.commit()
+    login(profile.user)
+    one = _queries_for(client, "/candidat/missions")
+    for _ in range(4):
+        build.need(establishment=build.establishment())
+    build.commit()
+    assert _queries_for(client, "/candidat/missions") == one
