@@ -174,7 +174,7 @@ class _Seeder:
             stories.write(site, draft, "open" if number < len(every_kind) else stories.outcome(past=not upcoming))
 
     def _demo_scenario(self, stories: StoryWriter, designer: NeedDesigner, site: Site, student: Seeker) -> None:
-        """The demo candidate worked a night at the demo manager's EHPAD, and has applied for a weekend there."""
+        """The demo candidate worked a night at the demo manager's EHPAD, applied for a weekend there, and has nights to take."""
         cal = self.calendar
         night = designer.design(NeedKind.SHIFT, site.type, -20)
         night.slots = [(cal.at(-20, 21), cal.at(-19, 7))]
@@ -183,6 +183,10 @@ class _Seeder:
         weekend = designer.design(NeedKind.SHIFT, site.type, saturday)
         weekend.slots = [(cal.at(saturday + d, 7), cal.at(saturday + d, 19)) for d in (0, 1)]
         stories.write(site, _as_post(weekend, "Renfort de week-end – Aide-soignant(e)"), "open", demo=(student, "applied"))
+        for week in (1, 2, 3):  # weekend nights she may take: her list of missions is not empty
+            night = designer.design(NeedKind.SHIFT, site.type, saturday + 7 * week)
+            night.slots = [(cal.at(saturday + 7 * week + d, 21), cal.at(saturday + 7 * week + d + 1, 7)) for d in (0, 1)]
+            stories.write(site, _as_post(night, "Nuits du week-end – Aide-soignant(e)"), "open")
 
     def _holders(self) -> dict[str, list[tuple[str, int]]]:
         holders: dict[str, list[tuple[str, int]]] = {}

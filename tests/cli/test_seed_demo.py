@@ -54,7 +54,7 @@ def test_sizes_asked_for_are_created(seeded, db):
     assert count(db, Establishment) == 10
     assert count(db, CandidateProfile) == 300
     # 8 upcoming and 12 past needs for each of the 9 verified establishments, the pending one has a draft.
-    assert count(db, Need) == 9 * 8 + 9 * 12 + 1 + 2  # + the demo candidate's two scenario needs
+    assert count(db, Need) == 9 * 8 + 9 * 12 + 1 + 5  # + the demo candidate's five scenario needs
     assert "Releve-demo-2026" in seeded.output
 
 
