@@ -14,6 +14,15 @@ from services.demo_catalog import DemoError
 from services.demo_data import DEMO_EMAILS, DemoOptions, demo_accounts_exist, seed_demo
 
 
+def _reference_day(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"« {value} » n'est pas une date au format AAAA-MM-JJ.") from None
+
+
 @click.command("seed-demo")
 @click.option("--establishments", default=60, show_default=True, type=click.IntRange(min=1), help="Nombre d'établissements.")
 @click.option("--candidates", default=2_000, show_default=True, type=click.IntRange(min=1), help="Nombre de candidats.")
@@ -21,7 +30,8 @@ from services.demo_data import DEMO_EMAILS, DemoOptions, demo_accounts_exist, se
 @click.option("--past-needs", type=click.IntRange(min=0), help="Besoins des six derniers mois (par défaut : 12 par établissement).")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Graine : même graine et même date, mêmes données.")
 @click.option("--region", "region_code", default="52", show_default=True, help="Code INSEE de la région (52 : Pays de la Loire).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date de référence AAAA-MM-JJ (par défaut : aujourd'hui).")
+@click.option("--today", callback=lambda _ctx, _param, value: _reference_day(value),
+              help="Date de référence AAAA-MM-JJ (par défaut : aujourd'hui).")
 @click.option("--if-empty", is_flag=True, help="Ne rien faire si les comptes de démonstration existent déjà.")
 @with_appcontext
 def seed_demo_command(establishments, candidates, open_needs, past_needs, seed, region_code, today, if_empty) -> None:
@@ -36,7 +46,7 @@ def seed_demo_command(establishments, candidates, open_needs, past_needs, seed, 
         return
     started = time.perf_counter()
     try:
-        options = DemoOptions(today=today.date() if today else date.today(), establishments=establishments,
+        options = DemoOptions(today=today, establishments=establishments,
                               candidates=candidates, open_needs=open_needs, past_needs=past_needs, seed=seed,
                               region_code=region_code)
         counts = seed_demo(session, options, config["DEMO_PASSWORD"])

@@ -202,3 +202,16 @@ def test_too_few_establishments_is_a_french_error(runner, db):
     assert result.exit_code != 0
     assert "au moins 7 établissements" in result.output
     assert count(db, User) == 0
+
+
+def test_a_region_without_communes_is_a_french_error(runner, db):
+    result = runner.invoke(args=[*ARGS, "--region", "99"])
+    assert result.exit_code != 0
+    assert "Aucune commune chargée pour la région 99" in result.output
+    assert count(db, User) == 0
+
+
+def test_a_malformed_reference_day_is_a_french_error(runner, db):
+    result = runner.invoke(args=[*ARGS[:-2], "--today", "15/03/2027"])
+    assert result.exit_code != 0
+    assert "n'est pas une date au format AAAA-MM-JJ" in result.output
