@@ -9,6 +9,7 @@ are then loaded in a few ``IN`` queries, never one query per candidate.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ from datetime import date, datetime, timedelta
 from math import cos, radians
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 import matching
 from matching import DEFAULT_CONFIG, MatchingConfig, QualificationRules, Result, bounding_box, eligible_codes
@@ -140,42 +141,118 @@ def candidate_to_engine(profile: CandidateProfile, booked: Iterable[tuple[dateti
 def booked_periods(session, candidate_ids: Sequence[int],
                    span: tuple[datetime, datetime]) -> dict[int, list[tuple[datetime, datetime]]]:
     """Active bookings (accepted assignments) of these candidates around ``span``, by candidate."""
-    start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
     found: dict[int, list] = defaultdict(list)
     for chunk in _chunks(candidate_ids):
-        query = select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
-            Assignment.candidate_id.in_(chunk), Assignment.state == AssignmentState.ACCEPTED,
-            Assignment.end > start, Assignment.start < end)
-        for candidate_id, s, e in session.execute(query):
-            found[candidate_id].append((s, e))
+        for candidate_id, periods in _booked(session, Assignment.candidate_id.in_(chunk), span).items():
+            found[candidate_id] += periods
+    return found
+
+
+def _booked(session, which, span: tuple[datetime, datetime]) -> dict[int, list[tuple[datetime, datetime]]]:
+    start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
+    found: dict[int, list] = defaultdict(list)
+    for candidate_id, s, e in session.execute(select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
+            which, Assignment.state == AssignmentState.ACCEPTED, Assignment.end > start, Assignment.start < end)):
+        found[candidate_id].append((s, e))
     return found
 
 
 # --- ranking for a need --------------------------------------------------------------------------
 
+# Columns the engine needs from a profile: loaded as plain rows, never as ORM objects, because
+# the prefilter may keep thousands of candidates and only the top few are shown.
+CANDIDATE_COLUMNS = (
+    CandidateProfile.id, CandidateProfile.public, CandidateProfile.birth_date, CandidateProfile.lat,
+    CandidateProfile.lon, CandidateProfile.radius_km, CandidateProfile.qualification_text,
+    CandidateProfile.french_level, CandidateProfile.work_authorization, CandidateProfile.driving_licence,
+    CandidateProfile.disability,
+)
+# Rings searched outwards from the workplace: the search stops as soon as no candidate further
+# away could still enter the list (see ``_score_bound``), so dense areas cost what sparse ones do.
+RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
+
+
 def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
                   include_ineligible: bool = False) -> list[tuple[CandidateProfile, Result]]:
-    """The best candidates for the need's open slots, pool members ("vivier") first among the eligible."""
+    """The best candidates for the need's open slots, pool members ("vivier") first among the eligible.
+
+    Exact: the result is what the engine would give on every candidate of the table; the rings
+    only avoid scoring those who provably cannot make the list.
+    """
     slots = open_slots(need, now)
     if not slots:
         return []
     config = engine_config(session)
     engine_need = need_to_engine(need, slots)
     span = (min(s.start for s in slots), max(s.end for s in slots))
-    profiles = session.scalars(_candidate_prefilter(need, span, config.qualification_rules,
-                                                    include_ineligible)).all()
-    if not profiles:
+    base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
+    pool_ids = set(session.scalars(select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id)))
+    establishment = need.establishment
+    # Pool members are scored whatever their distance: they come first when eligible.
+    results = _score(session, engine_need, config, base.where(CandidateProfile.id.in_(
+        select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id))),
+        span, include_ineligible)
+    rings = (MAX_RADIUS_KM,) if include_ineligible else RINGS_KM
+    inner = None
+    for ring in rings:
+        query = base.where(CandidateProfile.id.not_in(pool_ids)) if pool_ids else base
+        query = query.where(_flat_within(establishment.lat, establishment.lon, ring))
+        if inner is not None:
+            query = query.where(~_flat_within(establishment.lat, establishment.lon, inner))
+        results += _score(session, engine_need, config, query, span, include_ineligible)
+        inner = ring
+        wanted = limit - sum(1 for r in results if r.eligible and int(r.subject_id) in pool_ids)
+        bound = _score_bound(config, ring)
+        if sum(1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > bound) >= wanted:
+            break
+    results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
+                                r.subject_id))
+    top = results[:limit]
+    profiles = _profiles(session, [int(r.subject_id) for r in top])
+    return [(profiles[int(r.subject_id)], r) for r in top]
+
+
+def _score(session, engine_need, config, query, span, include_ineligible: bool) -> list[Result]:
+    """Score the candidates ``query`` selects: rows, then their details in three queries."""
+    rows = session.execute(query.with_only_columns(*CANDIDATE_COLUMNS)).all()
+    if not rows:
         return []
-    by_id = {str(p.id): p for p in profiles}
-    ids = [p.id for p in profiles]
-    qualifications, availability = _load_details(session, ids)
-    booked = booked_periods(session, ids, span)
-    candidates = [candidate_to_engine(p, booked.get(p.id, ()), span, qualifications=qualifications.get(p.id, ()),
-                                      rules=availability.get(p.id, ())) for p in profiles]
-    results = matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
-    pool = pool_member_ids(session, need.establishment_id, ids)
-    results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool))  # stable: keeps the engine's order
-    return [(by_id[r.subject_id], r) for r in results[:limit]]
+    ids = query.with_only_columns(CandidateProfile.id)
+    qualifications: dict[int, list] = defaultdict(list)
+    for row in session.execute(select(CandidateQualification.profile_id, CandidateQualification.code,
+                                      CandidateQualification.validated_years)
+                               .where(CandidateQualification.profile_id.in_(ids))):
+        qualifications[row.profile_id].append(row)
+    availability: dict[int, list] = defaultdict(list)
+    for row in session.execute(select(AvailabilityRule).with_only_columns(
+            AvailabilityRule.profile_id, AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date,
+            AvailabilityRule.weekdays, AvailabilityRule.start_time, AvailabilityRule.end_time)
+            .where(AvailabilityRule.profile_id.in_(ids), AvailabilityRule.start_date <= span[1].date(),
+                   AvailabilityRule.end_date >= span[0].date() - timedelta(days=1))):
+        availability[row.profile_id].append(row)
+    booked = _booked(session, Assignment.candidate_id.in_(ids), span)
+    candidates = [candidate_to_engine(row, booked.get(row.id, ()), span, qualifications=qualifications.get(row.id, ()),
+                                      rules=availability.get(row.id, ())) for row in rows]
+    return matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
+
+
+def _score_bound(config: MatchingConfig, distance_km: float) -> float:
+    """The highest score a candidate further than ``distance_km`` can reach (every radius is at
+    most MAX_RADIUS_KM, and the zone component falls with distance)."""
+    close = config.close_km
+    zone = 1.0 if distance_km <= close else max(0.0, (MAX_RADIUS_KM - distance_km) / (MAX_RADIUS_KM - close))
+    weights = config.weights
+    best = weights["qualification"] + weights["zone"] * zone + weights["availability"]
+    return round(100 * best / sum(weights.values()), 1)
+
+
+def _profiles(session, ids: Sequence[int]) -> dict[int, CandidateProfile]:
+    """The shown candidates as ORM objects, with what the pages display."""
+    if not ids:
+        return {}
+    found = session.scalars(select(CandidateProfile).where(CandidateProfile.id.in_(list(ids)))
+                            .options(selectinload(CandidateProfile.user), selectinload(CandidateProfile.commune)))
+    return {p.id: p for p in found}
 
 
 def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]) -> set[int]:
@@ -202,8 +279,9 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
         CandidateProfile.consent_visible.is_(True), User.active.is_(True), public,
         CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon),
     ]
+    query = select(CandidateProfile).join(User, User.id == CandidateProfile.user_id)
     if include_ineligible:  # near misses too: only the place and the consent narrow the field
-        return select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(*conditions)
+        return query.where(*conditions)
     if not rules.accepts_anyone(need.qualification_code):
         codes = sorted(eligible_codes(need.qualification_code, rules))
         conditions.append(or_(
@@ -211,62 +289,83 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
                            CandidateQualification.code.in_(codes)),
             func.length(func.coalesce(CandidateProfile.qualification_text, "")) > 0,
         ))
-    conditions.append(_within_own_radius(lat, lon))
+    conditions.append(_flat_within(lat, lon, CandidateProfile.radius_km))
     conditions.append(exists().where(
         AvailabilityRule.profile_id == CandidateProfile.id, AvailabilityRule.kind != AvailabilityKind.UNAVAILABLE,
         AvailabilityRule.start_date <= span[1].date(), AvailabilityRule.end_date >= span[0].date() - timedelta(days=1),
     ))
-    return select(CandidateProfile).join(User, User.id == CandidateProfile.user_id).where(*conditions)
+    return query.where(*conditions)
 
 
-def _within_own_radius(lat: float, lon: float):
-    """Flat-earth distance to (lat, lon) within the candidate's radius, with a safety margin:
-    may keep a few too far (the engine measures exactly), never drops one in reach."""
+def _flat_within(lat: float, lon: float, reach_km, lat_column=CandidateProfile.lat, lon_column=CandidateProfile.lon):
+    """Flat-earth distance from (lat, lon) within ``reach_km`` (a number or a column), with a
+    safety margin: may keep a few too far (the engine measures exactly), never drops one in reach."""
     kx = KM_PER_DEGREE * cos(radians(lat))
-    dy = (CandidateProfile.lat - lat) * KM_PER_DEGREE
-    dx = (CandidateProfile.lon - lon) * kx
-    reach = CandidateProfile.radius_km * 1.05 + 1
+    dy = (lat_column - lat) * KM_PER_DEGREE
+    dx = (lon_column - lon) * kx
+    reach = reach_km * 1.05 + 1
     return dy * dy + dx * dx <= reach * reach
-
-
-def _load_details(session, ids: Sequence[int]):
-    """Qualifications and availability rules of many candidates, in a few IN queries."""
-    qualifications: dict[int, list] = defaultdict(list)
-    availability: dict[int, list] = defaultdict(list)
-    for chunk in _chunks(ids):
-        for q in session.scalars(select(CandidateQualification).where(CandidateQualification.profile_id.in_(chunk))):
-            qualifications[q.profile_id].append(q)
-        for rule in session.scalars(select(AvailabilityRule).where(AvailabilityRule.profile_id.in_(chunk))):
-            availability[rule.profile_id].append(rule)
-    return qualifications, availability
 
 
 # --- recommendations for a candidate ------------------------------------------------------------
 
+NEED_COLUMNS = (
+    Need.id, Need.kind, Need.qualification_code, Need.positions, Need.weekly_hours, Need.min_french_level,
+    Need.requires_driving_licence, Need.nurse_on_duty, Establishment.lat, Establishment.lon,
+    Establishment.type, Establishment.sector,
+)
+
+
 def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime, kind: NeedKind | str | None = None,
                             date_from: date | None = None, date_to: date | None = None, max_km: float | None = None,
                             limit: int = 50) -> list[tuple[Need, Result]]:
-    """Open, published needs starting after ``now`` that the candidate may take, best first."""
+    """Open, published needs starting after ``now`` that the candidate may take, best first.
+
+    Needs are read as plain rows and a need none of whose open slots lies in the candidate's
+    availability is dropped before the engine (it would exclude it anyway).
+    """
     config = engine_config(session)
-    rules = config.qualification_rules
     reach = min(profile.radius_km, max_km) if max_km is not None else profile.radius_km
-    query = _need_prefilter(profile, rules, reach, paris_from_utc(now), kind, date_from, date_to)
-    needs = session.scalars(query).unique().all()
     local_now = paris_from_utc(now)
-    engine_needs, by_id = [], {}
-    for need in needs:
-        slots = [s for s in need.slots if s.filled < s.positions and s.start >= local_now]
-        if slots:
-            engine_needs.append(need_to_engine(need, slots))
-            by_id[str(need.id)] = need
-    if not engine_needs:
+    query = _need_prefilter(profile, config.qualification_rules, reach, local_now, kind, date_from, date_to)
+    rows = session.execute(query).all()
+    if not rows:
         return []
-    span = (min(n.slots[0].start for n in engine_needs), max(s.end for n in engine_needs for s in n.slots))
+    slots: dict[int, list] = defaultdict(list)
+    for need_id, start, end in session.execute(
+            select(Slot.need_id, Slot.start, Slot.end)
+            .where(Slot.need_id.in_(query.with_only_columns(Need.id)), Slot.filled < Slot.positions,
+                   Slot.start >= local_now)
+            .order_by(Slot.need_id, Slot.start, Slot.id)):
+        slots[need_id].append(matching.Slot(start, end))
+    span_end = max((s[-1].end for s in slots.values() if s), default=local_now + timedelta(days=1))
+    span = (local_now, max(span_end, local_now + timedelta(days=1)))
     booked = booked_periods(session, [profile.id], span).get(profile.id, ())
     candidate = candidate_to_engine(profile, booked, span)
-    results = matching.recommend_needs(candidate, engine_needs, config)
-    results = [r for r in results if r.distance_km <= reach]
-    return [(by_id[r.subject_id], r) for r in results[:limit]]
+    windows = [(w.start, w.end) for w in candidate.availability]
+    engine_needs = [_row_to_engine(row, slots[row.id]) for row in rows
+                    if slots.get(row.id) and any(_inside(s, windows) for s in slots[row.id])]
+    results = [r for r in matching.recommend_needs(candidate, engine_needs, config) if r.distance_km <= reach][:limit]
+    needs = {n.id: n for n in session.scalars(
+        select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))
+        .options(selectinload(Need.slots), selectinload(Need.establishment).selectinload(Establishment.commune)))}
+    return [(needs[int(r.subject_id)], r) for r in results]
+
+
+def _row_to_engine(row, slots: list) -> matching.Need:
+    return matching.Need(
+        id=str(row.id), kind=NeedKind(row.kind).value, qualification=row.qualification_code, lat=row.lat, lon=row.lon,
+        slots=tuple(slots), positions=row.positions, weekly_hours=row.weekly_hours,
+        min_french_level=row.min_french_level.value if row.min_french_level else None,
+        requires_driving_licence=row.requires_driving_licence, establishment_type=row.type.value,
+        employer_sector=row.sector.value, nurse_on_duty=row.nurse_on_duty,
+    )
+
+
+def _inside(slot: matching.Slot, windows: list[tuple[datetime, datetime]]) -> bool:
+    """Whether the slot lies within one of the merged, sorted windows."""
+    index = bisect_right(windows, (slot.start, datetime.max)) - 1
+    return index >= 0 and windows[index][0] <= slot.start and slot.end <= windows[index][1]
 
 
 def _need_prefilter(profile: CandidateProfile, rules: QualificationRules, reach: float, local_now: datetime,
@@ -275,6 +374,7 @@ def _need_prefilter(profile: CandidateProfile, rules: QualificationRules, reach:
     conditions = [
         Need.status == NeedStatus.OPEN, Need.published_at.is_not(None), Need.first_start >= local_now,
         Establishment.lat.between(min_lat, max_lat), Establishment.lon.between(min_lon, max_lon),
+        _flat_within(profile.lat, profile.lon, reach, Establishment.lat, Establishment.lon),
     ]
     public = Public(profile.public)
     if public == Public.CIVIC_SERVICE:
@@ -293,9 +393,8 @@ def _need_prefilter(profile: CandidateProfile, rules: QualificationRules, reach:
         conditions.append(Need.first_start >= datetime.combine(date_from, datetime.min.time()))
     if date_to:
         conditions.append(Need.first_start < datetime.combine(date_to + timedelta(days=1), datetime.min.time()))
-    return (select(Need).join(Need.establishment).where(and_(*conditions))
-            .options(contains_eager(Need.establishment), selectinload(Need.slots))
-            .order_by(Need.first_start, Need.id).limit(MAX_NEEDS_SCORED))
+    return (select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
+            .where(and_(*conditions)).order_by(Need.first_start, Need.id).limit(MAX_NEEDS_SCORED))
 
 
 # --- one pair ------------------------------------------------------------------------------------

@@ -2,11 +2,20 @@
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
-from models import QualificationEquivalence
+import matching
+from models import CandidateProfile, QualificationEquivalence
 from models.enums import ApplicationState, NeedKind, NeedStatus
-from services.matching_feed import engine_config, evaluate_pair, rank_for_need, recommend_for_candidate
+from services.matching_feed import (
+    candidate_to_engine,
+    engine_config,
+    evaluate_pair,
+    need_to_engine,
+    open_slots,
+    rank_for_need,
+    recommend_for_candidate,
+)
 from services.pool import add as add_to_pool
 from tests.builders import BASE_DAY
 
@@ -126,3 +135,22 @@ def test_recommendations_respect_a_shorter_distance_asked(build, db):
     build.need(build.establishment(commune_code="49328"))  # Saumur, 42.5 km
     assert len(recommend_for_candidate(db, profile, now=NOW)) == 2
     assert ids(recommend_for_candidate(db, profile, now=NOW, max_km=10)) == [near.id]
+
+
+def test_ring_search_gives_what_the_engine_gives_on_everyone(build, db):
+    """Many close candidates stop the search early; the result equals scoring the whole table."""
+    need = build.need()
+    for commune, radius in [("49007", 25)] * 4 + [("49015", 25)] * 2 + [("49328", 50), ("49099", 60)]:
+        build.candidate(commune_code=commune, radius_km=radius)
+    far_pool_member = build.candidate(commune_code="49328", radius_km=50, qualifications=(("IDE", None),))
+    add_to_pool(db, need.establishment, far_pool_member, by=None, now=NOW)
+    slots = open_slots(need, NOW)
+    span = (slots[0].start, slots[-1].end)
+    everyone = [candidate_to_engine(p, (), span) for p in db.scalars(select(CandidateProfile))]
+    expected = matching.rank_candidates(need_to_engine(need, slots), everyone, engine_config(db))
+    ranked = rank_for_need(db, need, now=NOW, limit=4)
+    assert ranked[0][0].id == far_pool_member.id  # the pool comes first, however far
+    others = [r for r in expected if r.subject_id != str(far_pool_member.id)][:3]
+    assert [(str(p.id), r.score) for p, r in ranked[1:]] == [(r.subject_id, r.score) for r in others]
+    full = rank_for_need(db, need, now=NOW, limit=50)
+    assert len(full) == len(expected) == 9
