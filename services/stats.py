@@ -20,14 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Float, Integer, and_, case, cast, distinct, func, or_, over, select, true
+from sqlalchemy import Float, Integer, and_, case, cast, func, or_, over, select, true
 from sqlalchemy.orm import Session
 
-from models import Commune, Departement, Establishment, Need, QualificationRef, Slot, User
+from models import CandidateProfile, Commune, Departement, Establishment, Need, QualificationRef, User
 from models.enums import EstablishmentType, NeedKind, NeedStatus, Role
 from services.permissions import territory_scope
 from services.stats_sql import bucket, hours_between
-from services.stats_store import candidate_day, paris_now, published_not_cancelled, slot_stat, stat_daily
+from services.stats_store import candidate_day, need_stat, paris_now, published_not_cancelled, slot_stat, stat_daily
 
 URGENT_WINDOW = timedelta(hours=48)
 
@@ -106,25 +106,17 @@ def fact_column(dimension: str, grain: str = "month"):
     }[dimension]
 
 
-def slot_facts(scope: Scope):
-    """Facts of the slots of the scope (see ``stats_store``), as a CTE."""
-    return select(
-        slot_stat.c.slot_id, slot_stat.c.need_id, slot_stat.c.start, slot_stat.c.positions, slot_stat.c.filled,
-        slot_stat.c.is_first, slot_stat.c.establishment_id, slot_stat.c.qualification_code, slot_stat.c.kind,
-        slot_stat.c.departement_code, slot_stat.c.establishment_type.label("type"),
-    ).where(scope.fact_condition()).cte("facts")
-
-
-def aggregates(facts):
-    posted = cast(func.coalesce(func.sum(facts.c.positions), 0), Integer)
-    filled = cast(func.coalesce(func.sum(facts.c.filled), 0), Integer)
+def slot_sums():
+    """Figures summed over ``slot_stat`` rows (needs counted by their first slot)."""
+    posted = func.sum(slot_stat.c.positions)
+    filled = func.sum(slot_stat.c.filled)
     return [
-        posted.label("posted"),
-        filled.label("filled"),
+        cast(posted, Integer).label("posted"),
+        cast(filled, Integer).label("filled"),
         (cast(filled, Float) / func.nullif(posted, 0)).label("rate"),
-        func.count(distinct(case((facts.c.is_first, facts.c.need_id)))).label("needs"),
-        func.count(distinct(case((and_(facts.c.is_first, facts.c.filled < facts.c.positions), facts.c.need_id)))).label(
-            "unfilled"),
+        cast(func.sum(case((slot_stat.c.is_first, 1), else_=0)), Integer).label("needs"),
+        cast(func.sum(case((and_(slot_stat.c.is_first, slot_stat.c.filled < slot_stat.c.positions), 1), else_=0)),
+             Integer).label("unfilled"),
     ]
 
 
@@ -164,8 +156,7 @@ def daily_aggregates():
 
 def key_figures(session: Session, scope: Scope, now_utc: datetime) -> KeyFigures:
     totals = session.execute(select(*daily_aggregates()).where(daily_rows(scope, "total"))).one()
-    establishments = session.scalar(
-        select(func.count(distinct(stat_daily.c.key))).where(daily_rows(scope, "establishment")))
+    establishments = active_establishments(session, scope)
     cancelled = cancelled_needs(session, scope)
     return KeyFigures(
         posted=totals.posted, filled=totals.filled, rate=totals.rate, needs=totals.needs, unfilled=totals.unfilled,
@@ -201,14 +192,18 @@ def filled_needs_query(scope: Scope):
     )
 
 
+def need_stat_rows(scope: Scope):
+    return and_(need_stat.c.first_start >= scope.start_at, need_stat.c.first_start < scope.end_before,
+                scope.territory(need_stat.c.region_code, need_stat.c.departement_code))
+
+
 def median_time_to_fill(session: Session, scope: Scope) -> float | None:
     """Median in SQL with window functions: one portable query for SQLite and PostgreSQL."""
-    delays = filled_needs_query(scope).subquery()
     ranked = select(
-        delays.c.hours,
-        over(func.row_number(), order_by=delays.c.hours).label("rank"),
+        need_stat.c.hours,
+        over(func.row_number(), order_by=need_stat.c.hours).label("rank"),
         over(func.count()).label("total"),
-    ).subquery()
+    ).where(need_stat_rows(scope), need_stat.c.hours.is_not(None)).subquery()
     middle = (ranked.c.rank == (ranked.c.total + 1) // 2) | (ranked.c.rank == (ranked.c.total + 2) // 2)
     median = session.scalar(select(cast(func.avg(ranked.c.hours), Float)).where(middle))
     return None if median is None else round(median, 2)
@@ -239,20 +234,28 @@ def cancelled_needs_query(scope: Scope):
 
 
 def cancelled_needs(session: Session, scope: Scope):
-    ids = cancelled_needs_query(scope).subquery()
     return session.execute(
-        select(func.count(distinct(Slot.need_id)).label("needs"),
-               cast(func.coalesce(func.sum(Slot.positions), 0), Integer).label("positions"))
-        .where(Slot.need_id.in_(select(ids.c.id)), Slot.start >= scope.start_at, Slot.start < scope.end_before)
+        select(func.count().label("needs"), cast(func.coalesce(func.sum(need_stat.c.positions), 0), Integer).label("positions"))
+        .where(need_stat_rows(scope), need_stat.c.cancelled)
     ).one()
 
 
 def active_candidates(session: Session, scope: Scope) -> int:
-    return session.scalar(
-        select(func.count(distinct(candidate_day.c.candidate_id)))
-        .where(candidate_day.c.day >= scope.start, candidate_day.c.day <= scope.end,
-               scope.territory(candidate_day.c.region_code, candidate_day.c.departement_code))
-    )
+    """Distinct candidates, counted as one index probe per candidate (no large DISTINCT sort)."""
+    worked = (select(candidate_day.c.candidate_id)
+              .where(candidate_day.c.candidate_id == CandidateProfile.id, candidate_day.c.day >= scope.start,
+                     candidate_day.c.day <= scope.end,
+                     scope.territory(candidate_day.c.region_code, candidate_day.c.departement_code))
+              .exists())
+    return session.scalar(select(func.count()).select_from(CandidateProfile).where(worked))
+
+
+def active_establishments(session: Session, scope: Scope) -> int:
+    active = (select(slot_stat.c.slot_id)
+              .where(slot_stat.c.establishment_id == Establishment.id, slot_stat.c.start >= scope.start_at,
+                     slot_stat.c.start < scope.end_before)
+              .exists())
+    return session.scalar(select(func.count()).select_from(Establishment).where(scope.territory(), active))
 
 
 def breakdown(session: Session, scope: Scope, dimension: str, sort: str = "key", descending: bool = False) -> list:

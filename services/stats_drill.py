@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, null, select
+from sqlalchemy import Float, Integer, cast, func, literal, null, select
 
 from models import Establishment, Need
 from services import stats
 from services.stats import Scope
+from services.stats_store import slot_stat
 
 NEED_FIGURES = ("posted", "filled", "unfilled", "cancelled", "urgent", "time_to_fill")
 FIGURES = NEED_FIGURES + ("establishments",)
@@ -37,20 +38,17 @@ def _need_columns():
 def needs_query(scope: Scope, figure: str, now_utc: datetime):
     """Needs behind a figure, with positions and filled positions in the period."""
     if figure in ("posted", "filled", "unfilled"):
-        facts = stats.slot_facts(scope)
-        filled = cast(func.sum(facts.c.filled), Integer)
+        per_need = (select(slot_stat.c.need_id, *stats.slot_sums())
+                    .where(scope.fact_condition()).group_by(slot_stat.c.need_id).subquery())
         query = (
-            select(*_need_columns(), cast(func.sum(facts.c.positions), Integer).label("posted"),
-                   filled.label("filled"), cast(null(), Float).label("hours"))
-            .join(facts, facts.c.need_id == Need.id)
+            select(*_need_columns(), per_need.c.posted, per_need.c.filled, cast(null(), Float).label("hours"))
+            .join(per_need, per_need.c.need_id == Need.id)
             .join(Establishment, Establishment.id == Need.establishment_id)
-            .group_by(*_need_columns())
         )
         if figure == "filled":
-            query = query.having(filled > 0)
+            query = query.where(per_need.c.filled > 0)
         if figure == "unfilled":
-            unfilled_first = case((and_(facts.c.is_first, facts.c.filled < facts.c.positions), 1), else_=0)
-            query = query.having(func.sum(unfilled_first) > 0)
+            query = query.where(per_need.c.unfilled > 0)
         return query.order_by(Need.first_start, Need.id)
     ids = {
         "cancelled": stats.cancelled_needs_query,
@@ -69,14 +67,13 @@ def needs_query(scope: Scope, figure: str, now_utc: datetime):
 
 def establishments_query(scope: Scope):
     """Establishments with slots in the period, with their figures."""
-    facts = stats.slot_facts(scope)
-    columns = [Establishment.id.label("establishment_id"), Establishment.name.label("establishment"),
-               Establishment.departement_code.label("departement"), Establishment.type.label("type")]
-    aggregates = stats.aggregates(facts)
+    per_establishment = (select(slot_stat.c.establishment_id, *stats.slot_sums())
+                         .where(scope.fact_condition()).group_by(slot_stat.c.establishment_id).subquery())
+    figures = [per_establishment.c[name] for name in ("posted", "filled", "rate", "needs", "unfilled")]
     return (
-        select(*columns, *aggregates)
-        .join(facts, facts.c.establishment_id == Establishment.id)
-        .group_by(*columns)
+        select(Establishment.id.label("establishment_id"), Establishment.name.label("establishment"),
+               Establishment.departement_code.label("departement"), Establishment.type.label("type"), *figures)
+        .join(per_establishment, per_establishment.c.establishment_id == Establishment.id)
         .order_by(Establishment.departement_code, Establishment.name, Establishment.id)
     )
 

@@ -7,7 +7,8 @@ region takes seconds. The refresh computes it once, with INSERT … SELECT state
   positions filled at its start and the slot's dimensions copied (drill-downs, exports);
 - ``stat_daily``: per day, département and value of each dimension, the summable counts
   (slots, positions, filled, needs started, needs unfilled at start) the dashboard adds up;
-- ``candidate_day``: the distinct candidates holding a started slot, per day and département.
+- ``candidate_day``: the distinct candidates holding a started slot, per day and département;
+- ``need_stat``: per started need, its time to fill (filled needs) or its cancellation.
 The dashboard then only reads a few thousand summary rows (well under a second).
 
 The table is derived data, like a materialized view: the refresh creates it when missing
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -49,7 +51,7 @@ from database import begin_write
 from models import Assignment, Establishment, JobRun, Need, Slot
 from models.base import NAMING_CONVENTION, EnumCode
 from models.enums import ACTIVE_ASSIGNMENT_STATES, EstablishmentType, NeedKind, NeedStatus
-from services.stats_sql import day_of, paris_time
+from services.stats_sql import day_of, hours_between, paris_time
 
 JOB_NAME = "ars-stats"
 PARIS = ZoneInfo("Europe/Paris")
@@ -72,6 +74,20 @@ slot_stat = Table(
     Column("is_first", Boolean, nullable=False),  # the need's first slot
 )
 Index("ix_slot_stat_region_start", slot_stat.c.region_code, slot_stat.c.start)
+Index("ix_slot_stat_establishment_start", slot_stat.c.establishment_id, slot_stat.c.start)
+
+# One row per published need whose first slot has started: time to fill, cancellation.
+need_stat = Table(
+    "need_stat", metadata,
+    Column("need_id", Integer, ForeignKey(Need.__table__.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("region_code", String(3), nullable=False),
+    Column("departement_code", String(3), nullable=False),
+    Column("first_start", DateTime, nullable=False),
+    Column("positions", Integer, nullable=False),  # of all its slots
+    Column("cancelled", Boolean, nullable=False),
+    Column("hours", Float),  # publication to the acceptance that filled it (filled needs only)
+)
+Index("ix_need_stat_region_start", need_stat.c.region_code, need_stat.c.first_start)
 
 # Summable counts per day; ``key`` is the value of ``dimension`` ('' for the totals).
 stat_daily = Table(
@@ -97,8 +113,8 @@ candidate_day = Table(
     Column("departement_code", String(3), nullable=False),
     Column("candidate_id", Integer, nullable=False),
 )
-Index("ix_candidate_day_lookup", candidate_day.c.region_code, candidate_day.c.day, candidate_day.c.departement_code,
-      candidate_day.c.candidate_id)
+Index("ix_candidate_day_lookup", candidate_day.c.candidate_id, candidate_day.c.day, candidate_day.c.region_code,
+      candidate_day.c.departement_code)
 
 # Dimensions summed per day (``establishment``: to count active establishments).
 DAILY_DIMENSIONS = {
@@ -164,6 +180,20 @@ def daily_select(dimension: str, column):
     )
 
 
+def needs_select(as_of: datetime):
+    positions = select(Slot.need_id, func.sum(Slot.positions).label("positions")).group_by(Slot.need_id).subquery()
+    cancelled = or_(Need.status == NeedStatus.CANCELLED, Need.cancelled_at.is_not(None))
+    filled = and_(~cancelled, Need.filled_at.is_not(None), Need.filled_at >= Need.published_at)
+    return (
+        select(Need.id, Establishment.region_code, Establishment.departement_code, Need.first_start,
+               positions.c.positions, case((cancelled, True), else_=False),
+               case((filled, hours_between(Need.published_at, Need.filled_at)), else_=None))
+        .join(Establishment, Establishment.id == Need.establishment_id)
+        .join(positions, positions.c.need_id == Need.id)
+        .where(Need.published_at.is_not(None), Need.status != NeedStatus.DRAFT, Need.first_start < as_of)
+    )
+
+
 def candidates_select():
     return (
         select(day_of(slot_stat.c.start), slot_stat.c.region_code, slot_stat.c.departement_code, Assignment.candidate_id)
@@ -180,10 +210,11 @@ def refresh(session: Session, now_utc: datetime) -> int:
     metadata.create_all(connection, checkfirst=True)
     as_of = paris_now(now_utc)
     first = session.scalar(select(func.min(Slot.start)))
-    for table in (candidate_day, stat_daily, slot_stat):
+    for table in (candidate_day, stat_daily, need_stat, slot_stat):
         session.execute(delete(table))
     session.execute(insert(slot_stat).from_select([c.name for c in slot_stat.columns],
                                                   facts_select(as_of, first.year if first else as_of.year)))
+    session.execute(insert(need_stat).from_select([c.name for c in need_stat.columns], needs_select(as_of)))
     for dimension, column in DAILY_DIMENSIONS.items():
         session.execute(insert(stat_daily).from_select([c.name for c in stat_daily.columns],
                                                        daily_select(dimension, column)))
