@@ -258,7 +258,8 @@ def main(argv=None) -> int:
                     empty_data(url)
                 app = make_app(run_url)
                 print(f"{backend}, {size:,} candidats : données créées en {seed(app, size):.1f} s", flush=True)
-                print("  | base | candidats | cas | service p50 | service p95 | CPU p50 | CPU p95 | requête p50 | requête p95 | mesures | résultats |")
+                print("  | base | candidats | cas | service p50 | service p95 | CPU p50 | CPU p95 | requête p50 | requête p95 "
+                      "| mesures | résultats |")
                 measure(app, backend, size, args.runs, args.profile)
                 if backend == "SQLite":
                     (folder / f"bench-{size}.sqlite3").unlink()
