@@ -20,7 +20,15 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from matching import DEFAULT_CONFIG, MatchingConfig, QualificationRules, Result, bounding_box, eligible_codes
+from matching import (
+    DEFAULT_CONFIG,
+    MatchingConfig,
+    QualificationRules,
+    Result,
+    bounding_box,
+    eligible_codes,
+    haversine_km,
+)
 from models import (
     Assignment,
     AvailabilityRule,
@@ -41,6 +49,7 @@ from services.localtime import paris_from_utc
 log = logging.getLogger(__name__)
 
 MAX_RADIUS_KM = 100  # the largest travel radius a candidate may declare
+ROUNDING_MARGIN_KM = 0.05  # the engine compares distances rounded to 0.1 km
 KM_PER_DEGREE = 111.195
 # Working-time rules look a week around a need (48 h in any 7 days, 11 h of rest).
 WORK_RULES_MARGIN = timedelta(days=8)
@@ -167,17 +176,16 @@ CANDIDATE_COLUMNS = (
     CandidateProfile.french_level, CandidateProfile.work_authorization, CandidateProfile.driving_licence,
     CandidateProfile.disability,
 )
-# Rings searched outwards from the workplace: the search stops as soon as no candidate further
-# away could still enter the list (see ``_score_bound``), so dense areas cost what sparse ones do.
-RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
+BATCH = 200  # candidates (or needs) scored at a time, best possible score first
 
 
 def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
                   include_ineligible: bool = False) -> list[tuple[CandidateProfile, Result]]:
     """The best candidates for the need's open slots, pool members ("vivier") first among the eligible.
 
-    Exact: the result is what the engine would give on every candidate of the table; the rings
-    only avoid scoring those who provably cannot make the list.
+    Exact: the result is what the engine gives on every prefiltered candidate. Candidates are
+    scored in batches, highest possible score first (from the distance alone), and the search
+    stops once nobody left could still enter the list; so a dense area costs what a sparse one does.
     """
     slots = open_slots(need, now)
     if not slots:
@@ -185,24 +193,25 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     config = engine_config(session)
     engine_need = need_to_engine(need, slots)
     span = (min(s.start for s in slots), max(s.end for s in slots))
-    base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
+    rows = session.execute(_candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
+                           .with_only_columns(*CANDIDATE_COLUMNS)).all()
     pool_ids = set(session.scalars(select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id)))
-    establishment = need.establishment
-    # Pool members are scored whatever their distance: they come first when eligible.
-    results = _score(session, engine_need, config, base.where(CandidateProfile.id.in_(
-        select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id))),
-        span, include_ineligible)
-    rings = (MAX_RADIUS_KM,) if include_ineligible else RINGS_KM
-    inner = None
-    for ring in rings:
-        query = base.where(CandidateProfile.id.not_in(pool_ids)) if pool_ids else base
-        query = query.where(_flat_within(establishment.lat, establishment.lon, ring))
-        if inner is not None:
-            query = query.where(~_flat_within(establishment.lat, establishment.lon, inner))
-        results += _score(session, engine_need, config, query, span, include_ineligible)
-        inner = ring
+    lat, lon = need.establishment.lat, need.establishment.lon
+    queue = []
+    for row in rows:
+        distance = haversine_km(lat, lon, row.lat, row.lon)
+        if include_ineligible or distance <= row.radius_km + ROUNDING_MARGIN_KM:
+            queue.append((row.id not in pool_ids, -_upper_bound(config, distance, row.radius_km, 1.0), row.id, row))
+    queue.sort(key=lambda item: item[:3])  # pool members first, then by best possible score
+    results: list[Result] = []
+    for start in range(0, len(queue), BATCH):
+        results += _score(session, engine_need, config, [item[3] for item in queue[start:start + BATCH]], span,
+                          include_ineligible)
+        following = start + BATCH
+        if include_ineligible or following >= len(queue) or not queue[following][0]:
+            continue  # every pool member is scored before stopping
         wanted = limit - sum(1 for r in results if r.eligible and int(r.subject_id) in pool_ids)
-        bound = _score_bound(config, ring)
+        bound = -queue[following][1]  # the best anyone left could score
         if sum(1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > bound) >= wanted:
             break
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
@@ -212,19 +221,16 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     return [(profiles[int(r.subject_id)], r) for r in top]
 
 
-def _score(session, engine_need, config, query, span, include_ineligible: bool) -> list[Result]:
-    """Score the candidates ``query`` selects: rows, then their details in three queries."""
-    rows = session.execute(query.with_only_columns(*CANDIDATE_COLUMNS)).all()
-    if not rows:
-        return []
-    ids = query.with_only_columns(CandidateProfile.id)
+def _score(session, engine_need, config, rows, span, include_ineligible: bool) -> list[Result]:
+    """Score candidate ``rows``: their details in three IN queries, then the engine."""
+    ids = [row.id for row in rows]
     qualifications: dict[int, list] = defaultdict(list)
+    availability: dict[int, list] = defaultdict(list)
     for row in session.execute(select(CandidateQualification.profile_id, CandidateQualification.code,
                                       CandidateQualification.validated_years)
                                .where(CandidateQualification.profile_id.in_(ids))):
         qualifications[row.profile_id].append(row)
-    availability: dict[int, list] = defaultdict(list)
-    for row in session.execute(select(AvailabilityRule).with_only_columns(
+    for row in session.execute(select(
             AvailabilityRule.profile_id, AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date,
             AvailabilityRule.weekdays, AvailabilityRule.start_time, AvailabilityRule.end_time)
             .where(AvailabilityRule.profile_id.in_(ids), AvailabilityRule.start_date <= span[1].date(),
@@ -236,13 +242,22 @@ def _score(session, engine_need, config, query, span, include_ineligible: bool) 
     return matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
 
 
-def _score_bound(config: MatchingConfig, distance_km: float) -> float:
-    """The highest score a candidate further than ``distance_km`` can reach (every radius is at
-    most MAX_RADIUS_KM, and the zone component falls with distance)."""
+def _upper_bound(config: MatchingConfig, distance_km: float, radius_km: float, availability_share: float) -> float:
+    """The highest score the engine can give at this distance (qualification taken as perfect).
+
+    Rounded like the engine's score, from a distance rounded down: a result scoring strictly
+    more beats everyone whose bound this is.
+    """
     close = config.close_km
-    zone = 1.0 if distance_km <= close else max(0.0, (MAX_RADIUS_KM - distance_km) / (MAX_RADIUS_KM - close))
+    distance = max(0.0, round(distance_km, 1) - 0.1)
+    if distance <= close:
+        zone = 1.0
+    elif distance >= radius_km:
+        zone = 0.0
+    else:
+        zone = (radius_km - distance) / (radius_km - close)
     weights = config.weights
-    best = weights["qualification"] + weights["zone"] * zone + weights["availability"]
+    best = weights["qualification"] + weights["zone"] * zone + weights["availability"] * availability_share
     return round(100 * best / sum(weights.values()), 1)
 
 
@@ -332,20 +347,35 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     if not rows:
         return []
     slots: dict[int, list] = defaultdict(list)
-    for need_id, start, end in session.execute(
-            select(Slot.need_id, Slot.start, Slot.end)
-            .where(Slot.need_id.in_(query.with_only_columns(Need.id)), Slot.filled < Slot.positions,
-                   Slot.start >= local_now)
-            .order_by(Slot.need_id, Slot.start, Slot.id)):
-        slots[need_id].append(matching.Slot(start, end))
+    for chunk in _chunks([row.id for row in rows]):
+        for need_id, start, end in session.execute(
+                select(Slot.need_id, Slot.start, Slot.end)
+                .where(Slot.need_id.in_(chunk), Slot.filled < Slot.positions, Slot.start >= local_now)
+                .order_by(Slot.need_id, Slot.start, Slot.id)):
+            slots[need_id].append(matching.Slot(start, end))
     span_end = max((s[-1].end for s in slots.values() if s), default=local_now + timedelta(days=1))
     span = (local_now, max(span_end, local_now + timedelta(days=1)))
     booked = booked_periods(session, [profile.id], span).get(profile.id, ())
     candidate = candidate_to_engine(profile, booked, span)
     windows = [(w.start, w.end) for w in candidate.availability]
-    engine_needs = [_row_to_engine(row, slots[row.id]) for row in rows
-                    if slots.get(row.id) and any(_inside(s, windows) for s in slots[row.id])]
-    results = [r for r in matching.recommend_needs(candidate, engine_needs, config) if r.distance_km <= reach][:limit]
+    queue = []
+    for row in rows:
+        inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, windows))
+        if inside:  # none of its open slots in his availability: the engine would exclude it
+            distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
+            if distance <= reach + ROUNDING_MARGIN_KM:
+                bound = _upper_bound(config, distance, candidate.radius_km, inside / len(slots[row.id]))
+                queue.append((-bound, row.id, row))
+    queue.sort(key=lambda item: item[:2])
+    results: list[Result] = []
+    for start in range(0, len(queue), BATCH):
+        batch = [_row_to_engine(row, slots[row.id]) for _, _, row in queue[start:start + BATCH]]
+        results += [r for r in matching.recommend_needs(candidate, batch, config) if r.distance_km <= reach]
+        following = start + BATCH
+        if following < len(queue) and sum(1 for r in results if r.score > -queue[following][0]) >= limit:
+            break  # no need left can beat the ones found
+    results.sort(key=lambda r: (-r.score, r.distance_km, r.subject_id))
+    results = results[:limit]
     needs = {n.id: n for n in session.scalars(
         select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))
         .options(selectinload(Need.slots), selectinload(Need.establishment).selectinload(Establishment.commune)))}

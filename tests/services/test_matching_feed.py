@@ -7,6 +7,7 @@ from sqlalchemy import event, select
 import matching
 from models import CandidateProfile, QualificationEquivalence
 from models.enums import ApplicationState, NeedKind, NeedStatus
+from services import matching_feed
 from services.matching_feed import (
     candidate_to_engine,
     engine_config,
@@ -137,8 +138,9 @@ def test_recommendations_respect_a_shorter_distance_asked(build, db):
     assert ids(recommend_for_candidate(db, profile, now=NOW, max_km=10)) == [near.id]
 
 
-def test_ring_search_gives_what_the_engine_gives_on_everyone(build, db):
-    """Many close candidates stop the search early; the result equals scoring the whole table."""
+def test_batched_search_gives_what_the_engine_gives_on_everyone(build, db, monkeypatch):
+    """Scoring in small batches stops early; the result equals scoring the whole table."""
+    monkeypatch.setattr(matching_feed, "BATCH", 2)
     need = build.need()
     for commune, radius in [("49007", 25)] * 4 + [("49015", 25)] * 2 + [("49328", 50), ("49099", 60)]:
         build.candidate(commune_code=commune, radius_km=radius)
@@ -154,3 +156,14 @@ def test_ring_search_gives_what_the_engine_gives_on_everyone(build, db):
     assert [(str(p.id), r.score) for p, r in ranked[1:]] == [(r.subject_id, r.score) for r in others]
     full = rank_for_need(db, need, now=NOW, limit=50)
     assert len(full) == len(expected) == 9
+
+
+def test_batched_recommendations_equal_scoring_every_need(build, db, monkeypatch):
+    monkeypatch.setattr(matching_feed, "BATCH", 2)
+    profile = build.candidate(radius_km=60)
+    for commune in ("49007", "49007", "49015", "49328", "49099", "49328"):
+        build.need(build.establishment(commune_code=commune))
+    everything = recommend_for_candidate(db, profile, now=NOW, limit=50)
+    assert len(everything) == 6
+    top = recommend_for_candidate(db, profile, now=NOW, limit=3)
+    assert [(n.id, r.score) for n, r in top] == [(n.id, r.score) for n, r in everything[:3]]
