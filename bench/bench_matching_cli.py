@@ -6,10 +6,12 @@ for 1k, 10k and 100k candidates (files from make_matching_files.py):
 
 - load-sub: ``python -c "json.load(...)"`` as a subprocess (interpreter start included);
 - cli-sub: ``python -m matching rank --need ... --candidates ...`` as a subprocess;
-- load-in: ``json.load`` in this process; cli-in: the command's ``main()`` in this process;
-- all-in: ``main()`` with ``--all`` (every candidate evaluated and explained).
+- load-in: ``json.load`` in this process; nogc-in: the same with the cycle collector off (the
+  command turns it off while it runs); cli-in: the command's ``main()`` in this process;
+- all-in: ``main()`` with ``--all`` (every candidate evaluated and explained), one run.
 
-Times are the best of ``--repeat`` runs, in seconds. Usage:
+Times are the best of ``--repeat`` runs, in seconds; ratios are the median over the runs of
+cli / json.load measured back to back, which holds up better when the machine is busy. Usage:
 
     .venv/bin/python bench/bench_matching_cli.py [--sizes 1000,10000,100000] [--repeat 3] [--dir DIR]
 """
@@ -20,6 +22,7 @@ import argparse
 import gc
 import io
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,25 +62,40 @@ def in_process_main(args: list[str]) -> None:
         raise SystemExit(f"main() exited {status}")
 
 
-def json_load(path: Path) -> None:
-    with path.open("rb") as handle:
-        json.load(handle)
+def json_load(path: Path, collect: bool = True) -> None:
+    """``json.load`` with the cycle collector on (Python's default) or off (as the command runs)."""
+    if not collect:
+        gc.disable()
+    try:
+        with path.open("rb") as handle:
+            json.load(handle)
+    finally:
+        gc.enable()
     gc.collect()  # do not let one run's garbage slow the next
 
 
-def measure(need: Path, path: Path, repeat: int) -> dict[str, float]:
+def measure(need: Path, path: Path, repeat: int, with_all: bool = True) -> dict[str, float]:
+    """Best times, and the median of ratios taken from back-to-back pairs (fairer on a busy machine)."""
     rank = ["rank", "--need", str(need), "--candidates", str(path)]
     load_code = f"import json; json.load(open({str(path)!r}, 'rb'))"
-    row = {
-        "start": best(repeat, lambda: subprocess_time(["-c", "pass"])),
-        "load-sub": best(repeat, lambda: subprocess_time(["-c", load_code])),
-        "cli-sub": best(repeat, lambda: subprocess_time(["-m", "matching", *rank])),
-        "load-in": best(repeat, lambda: json_load(path)),
-        "cli-in": best(repeat, lambda: in_process_main(rank)),
-        "all-in": best(1, lambda: in_process_main([*rank, "--all"])),
-    }
-    row["ratio-sub"] = row["cli-sub"] / row["load-sub"]
-    row["ratio-in"] = row["cli-in"] / row["load-in"]
+    runs: dict[str, list[float]] = {name: [] for name in ("start", "load-sub", "cli-sub", "load-in", "cli-in",
+                                                          "nogc-in")}
+    ratios_sub, ratios_in, ratios_nogc = [], [], []
+    for _ in range(repeat):
+        runs["start"].append(subprocess_time(["-c", "pass"]))
+        runs["load-sub"].append(subprocess_time(["-c", load_code]))
+        runs["cli-sub"].append(subprocess_time(["-m", "matching", *rank]))
+        runs["load-in"].append(best(1, lambda: json_load(path)))
+        runs["cli-in"].append(best(1, lambda: in_process_main(rank)))
+        runs["nogc-in"].append(best(1, lambda: json_load(path, collect=False)))
+        ratios_sub.append(runs["cli-sub"][-1] / runs["load-sub"][-1])
+        ratios_in.append(runs["cli-in"][-1] / runs["load-in"][-1])
+        ratios_nogc.append(runs["cli-in"][-1] / runs["nogc-in"][-1])
+    row = {name: min(times) for name, times in runs.items()}
+    row["ratio-sub"] = statistics.median(ratios_sub)
+    row["ratio-in"] = statistics.median(ratios_in)
+    row["ratio-nogc"] = statistics.median(ratios_nogc)
+    row["all-in"] = best(1, lambda: in_process_main([*rank, "--all"])) if with_all else float("nan")
     return row
 
 
@@ -86,15 +104,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", type=Path, help="where to write the input files (default: a temporary folder)")
+    parser.add_argument("--no-all", action="store_true", help="skip the slow --all column")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     folder = args.dir or Path(tempfile.mkdtemp(prefix="matching-bench-"))
     paths = write_files(folder, sizes)
-    columns = ["start", "load-sub", "cli-sub", "ratio-sub", "load-in", "cli-in", "ratio-in", "all-in"]
-    print(f"files in {folder}; best of {args.repeat}; seconds (ratios: cli / json.load)")
+    columns = ["start", "load-sub", "cli-sub", "ratio-sub", "load-in", "nogc-in", "cli-in", "ratio-in", "ratio-nogc",
+               "all-in"]
+    print(f"files in {folder}; seconds, best of {args.repeat}; ratios: median of back-to-back cli / json.load")
     print(f"{'size':>8} {'MB':>6} " + " ".join(f"{c:>9}" for c in columns))
     for size in sizes:
-        row = measure(folder / "need.json", paths[size], args.repeat)
+        row = measure(folder / "need.json", paths[size], args.repeat, not args.no_all)
         megabytes = paths[size].stat().st_size / 1e6
         print(f"{size:>8} {megabytes:>6.1f} " + " ".join(f"{row[c]:>9.3f}" for c in columns), flush=True)
 
