@@ -27,7 +27,7 @@ from models import CandidateProfile, Commune, Departement, Establishment, Need, 
 from models.enums import EstablishmentType, NeedKind, NeedStatus, Role
 from services.permissions import territory_scope
 from services.stats_sql import bucket, hours_between
-from services.stats_store import candidate_day, need_stat, paris_now, published_not_cancelled, slot_stat, stat_daily
+from services.stats_store import held_stat, need_stat, paris_now, published_not_cancelled, slot_stat, stat_daily
 
 URGENT_WINDOW = timedelta(hours=48)
 
@@ -242,10 +242,10 @@ def cancelled_needs(session: Session, scope: Scope):
 
 def active_candidates(session: Session, scope: Scope) -> int:
     """Distinct candidates, counted as one index probe per candidate (no large DISTINCT sort)."""
-    worked = (select(candidate_day.c.candidate_id)
-              .where(candidate_day.c.candidate_id == CandidateProfile.id, candidate_day.c.day >= scope.start,
-                     candidate_day.c.day <= scope.end,
-                     scope.territory(candidate_day.c.region_code, candidate_day.c.departement_code))
+    worked = (select(held_stat.c.candidate_id)
+              .where(held_stat.c.candidate_id == CandidateProfile.id, held_stat.c.start >= scope.start_at,
+                     held_stat.c.start < scope.end_before,
+                     scope.territory(held_stat.c.region_code, held_stat.c.departement_code))
               .exists())
     return session.scalar(select(func.count()).select_from(CandidateProfile).where(worked))
 

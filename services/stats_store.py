@@ -7,8 +7,8 @@ region takes seconds. The refresh computes it once, with INSERT … SELECT state
   positions filled at its start and the slot's dimensions copied (drill-downs, exports);
 - ``stat_daily``: per day, département and value of each dimension, the summable counts
   (slots, positions, filled, needs started, needs unfilled at start) the dashboard adds up;
-- ``candidate_day``: the distinct candidates holding a started slot, per day and département;
-- ``need_stat``: per started need, its time to fill (filled needs) or its cancellation.
+- ``need_stat``: per started need, its time to fill (filled needs) or its cancellation;
+- ``held_stat``: the candidates holding each started slot (to count active candidates).
 The dashboard then only reads a few thousand summary rows (well under a second).
 
 The table is derived data, like a materialized view: the refresh creates it when missing
@@ -87,7 +87,20 @@ need_stat = Table(
     Column("cancelled", Boolean, nullable=False),
     Column("hours", Float),  # publication to the acceptance that filled it (filled needs only)
 )
-Index("ix_need_stat_region_start", need_stat.c.region_code, need_stat.c.first_start)
+# Covering: the dashboard's need figures never read the table itself.
+Index("ix_need_stat_region_start", need_stat.c.region_code, need_stat.c.first_start, need_stat.c.departement_code,
+      need_stat.c.cancelled, need_stat.c.positions, need_stat.c.hours)
+
+# Candidates holding a started slot (accepted, completed or no-show), probed per candidate.
+held_stat = Table(
+    "held_stat", metadata,
+    Column("candidate_id", Integer, nullable=False),
+    Column("start", DateTime, nullable=False),
+    Column("region_code", String(3), nullable=False),
+    Column("departement_code", String(3), nullable=False),
+)
+Index("ix_held_stat_candidate", held_stat.c.candidate_id, held_stat.c.start, held_stat.c.region_code,
+      held_stat.c.departement_code)
 
 # Summable counts per day; ``key`` is the value of ``dimension`` ('' for the totals).
 stat_daily = Table(
@@ -106,20 +119,9 @@ stat_daily = Table(
 Index("ix_stat_daily_lookup", stat_daily.c.region_code, stat_daily.c.dimension, stat_daily.c.day,
       stat_daily.c.departement_code, stat_daily.c.key)
 
-candidate_day = Table(
-    "candidate_day", metadata,
-    Column("day", Date, nullable=False),
-    Column("region_code", String(3), nullable=False),
-    Column("departement_code", String(3), nullable=False),
-    Column("candidate_id", Integer, nullable=False),
-)
-Index("ix_candidate_day_lookup", candidate_day.c.candidate_id, candidate_day.c.day, candidate_day.c.region_code,
-      candidate_day.c.departement_code)
-
-# Dimensions summed per day (``establishment``: to count active establishments).
 DAILY_DIMENSIONS = {
     "total": None, "departement": slot_stat.c.departement_code, "qualification": slot_stat.c.qualification_code,
-    "type": slot_stat.c.establishment_type, "kind": slot_stat.c.kind, "establishment": slot_stat.c.establishment_id,
+    "type": slot_stat.c.establishment_type, "kind": slot_stat.c.kind,
 }
 
 
@@ -194,12 +196,11 @@ def needs_select(as_of: datetime):
     )
 
 
-def candidates_select():
+def held_select():
     return (
-        select(day_of(slot_stat.c.start), slot_stat.c.region_code, slot_stat.c.departement_code, Assignment.candidate_id)
+        select(Assignment.candidate_id, slot_stat.c.start, slot_stat.c.region_code, slot_stat.c.departement_code)
         .join(slot_stat, slot_stat.c.slot_id == Assignment.slot_id)
         .where(Assignment.state.in_(ACTIVE_ASSIGNMENT_STATES), Assignment.candidate_id.is_not(None))
-        .distinct()
     )
 
 
@@ -207,18 +208,20 @@ def refresh(session: Session, now_utc: datetime) -> int:
     """Rebuild the facts of every slot started before now; the caller commits."""
     begin_write(session)
     connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        metadata.drop_all(connection)  # much faster than DELETE; readers keep their WAL snapshot
     metadata.create_all(connection, checkfirst=True)
+    for table in reversed(metadata.sorted_tables):
+        session.execute(delete(table))  # PostgreSQL: readers keep the old rows until commit (MVCC)
     as_of = paris_now(now_utc)
     first = session.scalar(select(func.min(Slot.start)))
-    for table in (candidate_day, stat_daily, need_stat, slot_stat):
-        session.execute(delete(table))
     session.execute(insert(slot_stat).from_select([c.name for c in slot_stat.columns],
                                                   facts_select(as_of, first.year if first else as_of.year)))
     session.execute(insert(need_stat).from_select([c.name for c in need_stat.columns], needs_select(as_of)))
     for dimension, column in DAILY_DIMENSIONS.items():
         session.execute(insert(stat_daily).from_select([c.name for c in stat_daily.columns],
                                                        daily_select(dimension, column)))
-    session.execute(insert(candidate_day).from_select([c.name for c in candidate_day.columns], candidates_select()))
+    session.execute(insert(held_stat).from_select([c.name for c in held_stat.columns], held_select()))
     job = session.get(JobRun, JOB_NAME) or JobRun(name=JOB_NAME)
     job.last_run_at = now_utc
     session.add(job)
