@@ -6,6 +6,8 @@ for 1k, 10k and 100k candidates (files from make_matching_files.py):
 
 - load-sub: ``python -c "json.load(...)"`` as a subprocess (interpreter start included);
 - cli-sub: ``python -m matching rank --need ... --candidates ...`` as a subprocess;
+- load-cpu, cli-cpu: the CPU time (user + system) of those two subprocesses, steadier than
+  wall time when other work shares the machine;
 - load-in: ``json.load`` in this process; nogc-in: the same with the cycle collector off (the
   command turns it off while it runs); cli-in: the command's ``main()`` in this process;
 - all-in: ``main()`` with ``--all`` (every candidate evaluated and explained), one run.
@@ -22,6 +24,7 @@ import argparse
 import gc
 import io
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,10 +51,16 @@ def best(repeat: int, action) -> float:
     return min(times)
 
 
-def subprocess_time(args: list[str]) -> float:
+def subprocess_time(args: list[str], cpu: list[float] | None = None) -> float:
+    """Wall time of a child Python; its CPU time (user + system) is appended to ``cpu``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, *args], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
 def in_process_main(args: list[str]) -> None:
@@ -81,10 +90,12 @@ def measure(need: Path, path: Path, repeat: int, with_all: bool = True) -> dict[
     runs: dict[str, list[float]] = {name: [] for name in ("start", "load-sub", "cli-sub", "load-in", "cli-in",
                                                           "nogc-in")}
     ratios_sub, ratios_in, ratios_nogc = [], [], []
+    load_cpu: list[float] = []
+    cli_cpu: list[float] = []
     for _ in range(repeat):
         runs["start"].append(subprocess_time(["-c", "pass"]))
-        runs["load-sub"].append(subprocess_time(["-c", load_code]))
-        runs["cli-sub"].append(subprocess_time(["-m", "matching", *rank]))
+        runs["load-sub"].append(subprocess_time(["-c", load_code], load_cpu))
+        runs["cli-sub"].append(subprocess_time(["-m", "matching", *rank], cli_cpu))
         runs["load-in"].append(best(1, lambda: json_load(path)))
         runs["cli-in"].append(best(1, lambda: in_process_main(rank)))
         runs["nogc-in"].append(best(1, lambda: json_load(path, collect=False)))
@@ -95,6 +106,8 @@ def measure(need: Path, path: Path, repeat: int, with_all: bool = True) -> dict[
     row["ratio-sub"] = statistics.median(ratios_sub)
     row["ratio-in"] = statistics.median(ratios_in)
     row["ratio-nogc"] = statistics.median(ratios_nogc)
+    row["load-cpu"], row["cli-cpu"] = min(load_cpu), min(cli_cpu)
+    row["ratio-cpu"] = statistics.median(c / lo for c, lo in zip(cli_cpu, load_cpu, strict=True))
     row["all-in"] = best(1, lambda: in_process_main([*rank, "--all"])) if with_all else float("nan")
     return row
 
@@ -109,8 +122,8 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")]
     folder = args.dir or Path(tempfile.mkdtemp(prefix="matching-bench-"))
     paths = write_files(folder, sizes)
-    columns = ["start", "load-sub", "cli-sub", "ratio-sub", "load-in", "nogc-in", "cli-in", "ratio-in", "ratio-nogc",
-               "all-in"]
+    columns = ["start", "load-sub", "cli-sub", "ratio-sub", "load-cpu", "cli-cpu", "ratio-cpu", "load-in", "nogc-in",
+               "cli-in", "ratio-in", "ratio-nogc", "all-in"]
     print(f"files in {folder}; seconds, best of {args.repeat}; ratios: median of back-to-back cli / json.load")
     print(f"{'size':>8} {'MB':>6} " + " ".join(f"{c:>9}" for c in columns))
     for size in sizes:
