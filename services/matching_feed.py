@@ -160,8 +160,10 @@ def booked_periods(session, candidate_ids: Sequence[int],
 def _booked(session, which, span: tuple[datetime, datetime]) -> dict[int, list[tuple[datetime, datetime]]]:
     start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
     found: dict[int, list] = defaultdict(list)
+    # coalesce() keeps planners off the low-selectivity state index: the candidate index is the one to use.
+    accepted = func.coalesce(Assignment.state, "") == AssignmentState.ACCEPTED.value
     for candidate_id, s, e in session.execute(select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
-            which, Assignment.state == AssignmentState.ACCEPTED, Assignment.end > start, Assignment.start < end)):
+            which, accepted, Assignment.end > start, Assignment.start < end)):
         found[candidate_id].append((s, e))
     return found
 
@@ -297,14 +299,14 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
     query = select(CandidateProfile).join(User, User.id == CandidateProfile.user_id)
     if include_ineligible:  # near misses too: only the place and the consent narrow the field
         return query.where(*conditions)
+    conditions.append(_flat_within(lat, lon, CandidateProfile.radius_km))  # before the subqueries: cheap
     if not rules.accepts_anyone(need.qualification_code):
         codes = sorted(eligible_codes(need.qualification_code, rules))
         conditions.append(or_(
+            func.length(func.coalesce(CandidateProfile.qualification_text, "")) > 0,
             exists().where(CandidateQualification.profile_id == CandidateProfile.id,
                            CandidateQualification.code.in_(codes)),
-            func.length(func.coalesce(CandidateProfile.qualification_text, "")) > 0,
         ))
-    conditions.append(_flat_within(lat, lon, CandidateProfile.radius_km))
     conditions.append(exists().where(
         AvailabilityRule.profile_id == CandidateProfile.id, AvailabilityRule.kind != AvailabilityKind.UNAVAILABLE,
         AvailabilityRule.start_date <= span[1].date(), AvailabilityRule.end_date >= span[0].date() - timedelta(days=1),
