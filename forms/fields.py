@@ -60,6 +60,15 @@ class FrenchFloatField(FloatField):
     """A decimal number typed the French way ("0,8") or the English way ("0.8")."""
 
     def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].replace(",", ".").replace("\u00a0", "").replace(" ", "")]
-        super().process_formdata(valuelist)
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = float(valuelist[0].replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+        except ValueError as error:
+            self.data = None
+            raise ValueError("Saisissez un nombre, par exemple 0,8.") from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the French message above is enough

@@ -41,6 +41,7 @@ def test_edit_a_line_with_a_french_decimal(client, admin, db):
 @pytest.mark.parametrize("values, message", [
     ({"score": "1,5"}, "Le score doit être compris entre 0 et 1 (par exemple 0,8)."),
     ({"score": ""}, "Indiquez un score entre 0 et 1."),
+    ({"score": "beaucoup"}, "Saisissez un nombre, par exemple 0,8."),
     ({"min_validated_years": "12"}, "Le nombre d&#39;années validées doit être compris entre 0 et 10."),
 ])
 def test_bad_values_are_refused_next_to_the_field(client, admin, db, values, message):
