@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import FloatField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
 
 from models import Commune
 from models.base import LabelledEnum
@@ -57,7 +58,21 @@ class CommuneField(StringField):
 
 
 class FrenchFloatField(FloatField):
-    """A decimal number typed the French way ("0,8") or the English way ("0.8")."""
+    """A decimal number typed the French way ("0,8") or the English way ("0.8").
+
+    A text input (inputmode decimal): a number input would refuse the French comma.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}".replace(".", ",")
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
