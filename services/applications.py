@@ -57,7 +57,7 @@ def apply(session, profile: CandidateProfile, need: Need, *, slot_ids: Sequence[
     if existing is not None and existing.state != ApplicationState.WITHDRAWN:
         raise BookingRefused("Vous avez déjà eu une réponse pour ce besoin : vous ne pouvez pas postuler à nouveau.")
     slots = _chosen_slots(need, slot_ids, now)
-    result = evaluate_pair(session, need, profile, now=now, slots=slots, assume_available=True)
+    result = _verdict(session, need, profile, now=now, slots=slots, assume_available=True)
     if not result.eligible:
         raise BookingRefused("Candidature impossible : " + " ; ".join(result.reasons) + ".")
     if slot_ids and result.covered_slots < len(slots):
@@ -130,7 +130,7 @@ def invite(session, manager: User, need: Need, profile: CandidateProfile, *, mes
         raise BookingRefused("Cette personne ne souhaite pas être proposée aux établissements.")
     if _existing(session, need, profile) is not None:
         raise BookingRefused("Cette personne a déjà postulé ou été invitée sur ce besoin.")
-    result = evaluate_pair(session, need, profile, now=now)
+    result = _verdict(session, need, profile, now=now)
     if not result.eligible:
         raise BookingRefused("Invitation impossible : " + " ; ".join(result.reasons) + ".")
     application, created = _insert_once(session, Application(
@@ -266,7 +266,7 @@ def _book(session, application: Application, slot_ids: Sequence[int] | None, *, 
     slots = [s for s in slots if s.id not in held]
     if not slots:
         raise BookingRefused("Aucun créneau libre à réserver pour cette personne.")
-    result = evaluate_pair(session, need, profile, now=now, slots=slots, assume_available=True)
+    result = _verdict(session, need, profile, now=now, slots=slots, assume_available=True)
     if not result.eligible or (strict and result.covered_slots < len(slots)):
         raise BookingRefused("Réservation impossible : " + " ; ".join(result.reasons) + ".")
     booked = []
@@ -364,3 +364,12 @@ def _clean(text: str | None, limit: int, what: str) -> str | None:
     if len(text) > limit:
         raise BookingRefused(f"{what} dépasse {limit} caractères.")
     return text or None
+
+
+def _verdict(session, need: Need, profile: CandidateProfile, *, now: datetime, slots=None,
+             assume_available: bool = False):
+    """The engine's verdict, or a French refusal when the need itself can no longer be matched."""
+    try:
+        return evaluate_pair(session, need, profile, now=now, slots=slots, assume_available=assume_available)
+    except ValueError as error:
+        raise BookingRefused("Ce besoin ne peut plus être pourvu tel quel : l'établissement doit le modifier.") from error

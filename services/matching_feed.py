@@ -193,7 +193,11 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     if not slots:
         return []
     config = engine_config(session)
-    engine_need = need_to_engine(need, slots)
+    try:
+        engine_need = need_to_engine(need, slots)
+    except ValueError:  # a need made impossible afterwards (e.g. its establishment turned private)
+        log.warning("need %s cannot be matched", need.id, exc_info=True)
+        return []
     span = (min(s.start for s in slots), max(s.end for s in slots))
     rows = session.execute(_candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
                            .with_only_columns(*CANDIDATE_COLUMNS)).all()
