@@ -88,3 +88,14 @@ def test_limits_are_off_when_disabled(app, client):
     assert app.config["RATELIMIT_ENABLED"] is False
     statuses = {_login(client, "cible@exemple.fr").status_code for _ in range(11)}
     assert statuses == {400}
+
+
+def test_shared_storage_of_the_limits_library_is_used_when_configured(limited, client):
+    """With REDIS_URL the counters live in the `limits` storage (memory:// stands in for Redis here)."""
+    limited.config["REDIS_URL"] = "memory://"
+    answers = [client.post("/mot-de-passe-oublie", data={"email": "cible@exemple.fr"}).status_code for _ in range(6)]
+    assert answers == [302] * 5 + [429]
+    from extensions import db
+
+    with limited.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RateLimitHit)) == 0
