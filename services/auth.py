@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -30,8 +31,12 @@ LOGIN_FAILED = ("Adresse e-mail ou mot de passe incorrect, ou compte temporairem
                 "Réessayez dans quelques minutes ou réinitialisez votre mot de passe.")
 FINESS_TAKEN = ("Un établissement avec ce numéro FINESS est déjà inscrit. Demandez à l'un de ses "
                 "responsables de vous y rattacher, ou écrivez à l'équipe Relève.")
-# Verified against when the e-mail is unknown, so that both answers take the same time.
-_DUMMY_HASH = hash_password("compte-inexistant-relève")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so that both answers take the same time."""
+    return hash_password("compte-inexistant-relève")
 
 
 class SignupError(ValueError):
@@ -130,7 +135,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime, ip:
     """The user if the password is right and the account open; counts failures, locks after 10."""
     user = find_user(session, email)
     if user is None:
-        verify_password(User(password_hash=_DUMMY_HASH), password)
+        verify_password(User(password_hash=_dummy_hash()), password)
         return None
     if not user.active or (user.locked_until is not None and user.locked_until > now):
         return None
