@@ -41,7 +41,7 @@ def assess_qualification(post: str, nurse_on_duty: bool, qualifications, text: s
                 if failure:
                     failures.append(failure)
                 elif best is None or rule.score > best[0]:
-                    best = (rule.score, rule.label)
+                    best = (rule.score, _with_years(rule, qualification.validated_years, rules))
         never = rules.never_reason(qualification.code, post)
         if never:
             failures.append(Exclusion("qualification_never", never))
@@ -57,6 +57,14 @@ def assess_qualification(post: str, nurse_on_duty: bool, qualifications, text: s
         failures.append(Exclusion("qualification", f"aucune qualification reconnue pour {post_label(rules, post)}"))
     unique = tuple(dict.fromkeys(failures))
     return QualificationFit(0.0, None, unique)
+
+
+def _with_years(rule: PostRule, validated_years: int | None, rules: QualificationRules) -> str:
+    """A student's own validated years follow the table's label, so the manager sees both."""
+    if rule.code not in rules.student_codes:
+        return rule.label
+    years = validated_years or 0
+    return f"{rule.label} ; {plural(years, 'année validée', 'années validées')}"
 
 
 def _unmet_condition(rule: PostRule, validated_years: int | None, nurse_on_duty: bool,

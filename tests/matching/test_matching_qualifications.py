@@ -174,3 +174,9 @@ def test_eligible_codes_for_the_sql_prefilter():
 def test_unknown_post_code_is_a_value_error():
     with pytest.raises(ValueError, match="unknown qualification code"):
         evaluate(need(qualification="NOPE"), candidate())
+
+
+def test_a_student_reason_gives_the_table_rule_and_his_own_years():
+    result = fit("AS", ("ESI", 2))
+    assert result.reasons[0] == ("Étudiant(e) en soins infirmiers (1 année validée au moins), infirmier(ère) présent(e)"
+                                 " ; 2 années validées")
