@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.fields import CommuneField
 from models.enums import AvailabilityKind, FrenchLevel, NeedKind, Public, WorkDocument
+from services.communes import display_value
 from services.profile import (
     DEFAULT_RADIUS_KM,
     MAX_AGE,
@@ -227,7 +228,7 @@ def profile_formdata(profile, student_codes: set[str]) -> dict[str, list[str]]:
     studies = [student] if student else []
     data = {
         "public": [profile.public.value], "birth_date": [profile.birth_date.isoformat()],
-        "commune": [profile.commune_code], "radius_km": [str(profile.radius_km)],
+        "commune": [display_value(profile.commune)], "radius_km": [str(profile.radius_km)],
         "qualification_codes": [q.code for q in profile.qualifications if q not in studies],
         "student_code": [student.code] if student else [""],
         "validated_years": [str(student.validated_years)] if student and student.validated_years is not None else [""],

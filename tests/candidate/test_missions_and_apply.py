@@ -131,3 +131,28 @@ def test_missions_page_does_not_query_once_per_need(client, build, login, db):
         build.need(establishment=build.establishment())
     build.commit()
     assert _queries_for(client, "/candidat/missions") == one
+
+
+def test_applying_over_a_shift_he_already_holds_is_refused_with_the_reason(client, build, login, db):
+    held = build.need(title="Nuit déjà prise")
+    clash = build.need(title="Même nuit ailleurs")  # same default slot: 12 July 2027, 21:00–07:00
+    profile = build.candidate()
+    build.assignment(build.application(held, profile, state=ApplicationState.ACCEPTED), held.slots[0])
+    build.commit()
+    login(profile.user)
+    page = client.get(f"/candidat/missions/{clash.id}").get_data(as_text=True)
+    assert "Vous ne pouvez pas postuler à cette mission" in page
+    response = client.post(f"/candidat/missions/{clash.id}/postuler", data={})
+    assert response.status_code == 409
+    assert "Candidature impossible" in response.get_data(as_text=True)
+    assert db.scalar(select(Application).where(Application.need_id == clash.id)) is None
+
+
+def test_slot_ids_that_are_not_numbers_are_refused_in_french(client, build, login):
+    need = build.need()
+    profile = build.candidate()
+    build.commit()
+    login(profile.user)
+    response = client.post(f"/candidat/missions/{need.id}/postuler", data={"slot_ids": ["abc"]})
+    assert response.status_code == 422
+    assert "fr-error-text" in response.get_data(as_text=True)

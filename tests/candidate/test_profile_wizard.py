@@ -137,3 +137,15 @@ def test_work_document_is_dropped_without_right_to_work(client, build, login, db
     db.expire_all()
     profile = db.get(CandidateProfile, profile.id)
     assert (profile.work_authorization, profile.work_document) == (False, None)
+
+
+def test_wizard_starts_from_the_existing_profile(client, build, login):
+    profile = build.candidate(qualifications=(("ESI", 2), ("ASH", None)), radius_km=50)
+    build.commit()
+    login(profile.user)
+    place = client.get(f"{WIZARD}?etape=3").get_data(as_text=True)
+    assert 'value="Angers (49000)"' in place
+    assert 'value="50" checked' in place
+    studies = client.get(f"{WIZARD}?etape=4").get_data(as_text=True)
+    assert '<option selected value="ESI">' in studies and 'value="2"' in studies
+    assert 'value="ASH" checked' in studies
