@@ -114,11 +114,14 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("all_flag", [(), ("--all",)])
 @pytest.mark.parametrize(("file", "says", "need", "candidates"), BAD)
-def test_bad_input_exits_2_with_one_line(workdir, file, says, need, candidates, all_flag):
-    done = rank(workdir, need, candidates, *all_flag)
-    assert_one_line_error(done, file, says)
+def test_bad_input_exits_2_with_one_line(workdir, file, says, need, candidates):
+    assert_one_line_error(rank(workdir, need, candidates), file, says)
+
+
+@pytest.mark.parametrize(("file", "says", "need", "candidates"), [BAD[2], BAD[4], BAD[9], BAD[10]])
+def test_bad_input_is_found_with_all_too(workdir, file, says, need, candidates):  # --all reads records another way
+    assert_one_line_error(rank(workdir, need, candidates, "--all"), file, says)
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess, *expected: str):
