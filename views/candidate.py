@@ -67,9 +67,11 @@ def _student_codes() -> set[str]:
     return {q.code for q in profiles.qualification_choices(db.session, students=True)}
 
 
-def _build(form_class, formdata=None):
+def _build(form_class, formdata=None, **kwargs):
     """A profile form (or step) with the reference choices and today's date."""
-    form = form_class(formdata=formdata, today=today()) if formdata is not None else form_class(today=today())
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    form = form_class(today=today(), **kwargs)
     if hasattr(form, "set_choices"):
         form.set_choices(profiles.qualification_choices(db.session, students=False),
                          profiles.qualification_choices(db.session, students=True))
@@ -111,9 +113,10 @@ def profile_wizard():
     session[WIZARD_KEY] = merged
     if number < len(WIZARD_STEPS):
         return redirect(url_for("candidate.profile_wizard", etape=number + 1))
-    full = _build(ProfileForm, MultiDict(merged))
+    # Every step's POST was checked against CSRF already; the stored answers carry no token.
+    full = _build(ProfileForm, MultiDict(merged), meta={"csrf": False})
     if not full.validate():
-        first_bad = next(i for i, step in enumerate(WIZARD_STEPS, 1) if set(_field_names(_build(step, MultiDict()))) & set(full.errors))
+        first_bad = next((i for i, (_, names) in enumerate(_step_groups(), 1) if set(names) & set(full.errors)), 1)
         flash("Une étape précédente est incomplète : vérifiez-la.", "error")
         return redirect(url_for("candidate.profile_wizard", etape=first_bad))
     had_profile = profiles.profile_of(db.session, current_user) is not None

@@ -208,3 +208,20 @@ def test_an_account_without_profile_can_still_see_and_delete_its_data(client, bu
     assert client.post("/candidat/mes-donnees/supprimer", data={"suppression-confirmation": "supprimer"}).status_code == 302
     db.expire_all()
     assert db.get(User, user_id) is None
+
+
+def test_delete_form_carries_its_csrf_token(app, client, build, login, db):
+    import re
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    profile = build.candidate()
+    build.commit()
+    user_id = profile.user_id
+    login(profile.user)
+    page = client.get("/candidat/mes-donnees").get_data(as_text=True)
+    token = re.search(r'name="suppression-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/candidat/mes-donnees/supprimer",
+                           data={"suppression-csrf_token": token, "suppression-confirmation": "SUPPRIMER"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(User, user_id) is None

@@ -149,3 +149,18 @@ def test_wizard_starts_from_the_existing_profile(client, build, login):
     studies = client.get(f"{WIZARD}?etape=4").get_data(as_text=True)
     assert '<option selected value="ESI">' in studies and 'value="2"' in studies
     assert 'value="ASH" checked' in studies
+
+
+def test_the_wizard_works_with_csrf_protection_on(app, client, build, login, db):
+    import re
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    user = build.user(Role.CANDIDATE)
+    build.commit()
+    login(user)
+    for number, data in enumerate(STEPS, 1):
+        page = client.get(f"{WIZARD}?etape={number}").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = _step(client, number, {**data, "csrf_token": token})
+        assert response.status_code == 302, number
+    assert db.scalar(select(CandidateProfile).where(CandidateProfile.user_id == user.id)) is not None
