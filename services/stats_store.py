@@ -73,7 +73,9 @@ slot_stat = Table(
     Column("filled", Integer, nullable=False),  # positions held at the start, at most ``positions``
     Column("is_first", Boolean, nullable=False),  # the need's first slot
 )
-Index("ix_slot_stat_region_start", slot_stat.c.region_code, slot_stat.c.start)
+# Covering for drill-downs and exports: the period's rows are read from the index alone.
+Index("ix_slot_stat_region_start", slot_stat.c.region_code, slot_stat.c.start, slot_stat.c.departement_code,
+      slot_stat.c.need_id, slot_stat.c.establishment_id, slot_stat.c.positions, slot_stat.c.filled, slot_stat.c.is_first)
 Index("ix_slot_stat_establishment_start", slot_stat.c.establishment_id, slot_stat.c.start)
 
 # One row per published need whose first slot has started: time to fill, cancellation.
