@@ -28,6 +28,7 @@ from models.enums import ApplicationState, AssignmentState, Role
 from services import audit, outbox
 from services.applications import ACTIVE_STATES, BookingRefused, release, withdraw
 from services.localtime import paris_from_utc
+from services.profile import leave_pools
 
 INACTIVE_AFTER = timedelta(days=730)  # 2 years without contact
 WARNING_NOTICE = timedelta(days=30)  # between the warning e-mail and the deletion
@@ -130,7 +131,7 @@ def erase_candidate(session, user: User, *, now: datetime, reason: str = "demand
             candidate_id=None, message=None, manager_message=None))
         session.execute(update(Assignment).where(Assignment.candidate_id == profile.id).values(
             candidate_id=None, professional_note=None))
-        session.execute(delete(PoolMember).where(PoolMember.candidate_id == profile.id))
+        leave_pools(session, profile)
         session.expire_all()  # loaded rows must not write the old candidate back
         session.delete(session.get(CandidateProfile, profile.id))
     session.execute(delete(Notification).where(Notification.recipient_user_id == user_id))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from models import AvailabilityRule, CandidateProfile, CandidateQualification, Commune, QualificationRef, User
+from models import AvailabilityRule, CandidateProfile, CandidateQualification, Commune, PoolMember, QualificationRef, User
 from models.enums import AvailabilityKind, FrenchLevel, NeedKind, Public, WorkDocument
 
 RADIUS_CHOICES = (5, 10, 15, 25, 50, 100)
@@ -92,6 +92,8 @@ def save_profile(session, user: User, data: ProfileInput, *, now: datetime) -> C
     profile.consent_visible, profile.consent_pool, profile.consent_alerts = consents
     profile.qualifications = _qualifications(profile, data)
     session.flush()
+    if not data.consent_pool:
+        leave_pools(session, profile)
     return profile
 
 
@@ -109,11 +111,18 @@ def _qualifications(profile: CandidateProfile, data: ProfileInput) -> list[Candi
     return rows
 
 
-def set_pool_consent(profile: CandidateProfile, consent: bool, *, now: datetime) -> None:
+def set_pool_consent(session, profile: CandidateProfile, consent: bool, *, now: datetime) -> None:
     """Whether he stays in establishments' pools after a mission (revocable at any time)."""
     if profile.consent_pool != consent:
         profile.consent_pool = consent
         profile.consented_at = now
+    if not consent:
+        leave_pools(session, profile)
+
+
+def leave_pools(session, profile: CandidateProfile) -> None:
+    """Consent withdrawn: he leaves every pool he was in, at once."""
+    session.execute(delete(PoolMember).where(PoolMember.candidate_id == profile.id))
 
 
 # --- availability rules -------------------------------------------------------------------

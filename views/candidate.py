@@ -359,7 +359,7 @@ def my_data():
     profile = profiles.profile_of(db.session, current_user)
     pool_form = PoolConsentForm(prefix="vivier")
     if request.method == "POST" and profile is not None and "vivier-submit" in request.form and pool_form.validate():
-        profiles.set_pool_consent(profile, pool_form.consent_pool.data, now=utcnow())
+        profiles.set_pool_consent(db.session, profile, pool_form.consent_pool.data, now=utcnow())
         db.session.commit()
         flash("Votre choix est enregistré.", "success")
         return redirect(url_for("candidate.my_data"))

@@ -53,13 +53,17 @@ def test_my_data_page_and_json_export(client, build, login, db):
     assert [(a.actor_user_id, a.target_id) for a in exports] == [(profile.user_id, str(profile.user_id))]
 
 
-def test_pool_choice(client, build, login, db):
+def test_pool_choice_withdrawn_leaves_every_pool(client, build, login, db):
     profile = build.candidate(consent_pool=True)
+    other = build.candidate(consent_pool=True)
+    for candidate in (profile, other):
+        db.add(PoolMember(establishment_id=build.establishment().id, candidate_id=candidate.id))
     build.commit()
     login(profile.user)
     assert client.post("/candidat/mes-donnees", data={"vivier-submit": "1"}).status_code == 302
     db.expire_all()
     assert db.get(CandidateProfile, profile.id).consent_pool is False
+    assert db.scalars(select(PoolMember.candidate_id)).all() == [other.id]
 
 
 def test_delete_requires_the_confirmation_word(client, build, login, db):
