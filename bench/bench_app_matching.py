@@ -11,6 +11,7 @@ Then times, ``--runs`` times each (fresh session every run, so no identity-map s
   ``GET /candidat/missions`` logged in as that candidate (request).
 
     .venv/bin/python bench/bench_app_matching.py [--sizes 1000,10000,100000] [--runs 30] [--profile]
+        [--backends sqlite,postgresql]
 
 Prints p50/p95 in milliseconds per case (a case far over the target stops after 8 runs
 once it has used 15 s, so that the whole bench stays under an hour); ``--profile`` adds a cProfile of the slowest
@@ -237,13 +238,14 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="sqlite, postgresql (needs DATABASE_URL) or both")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="releve-bench-"))
-    backends = [("SQLite", f"sqlite:///{folder / 'template.sqlite3'}")]
+    wanted = args.backends.split(",")
+    backends = [("SQLite", f"sqlite:///{folder / 'template.sqlite3'}")] if "sqlite" in wanted else []
     pg = os.environ.get("DATABASE_URL", "")
-    if pg.startswith("postgres") and not args.sqlite_only:
+    if pg.startswith("postgres") and "postgresql" in wanted:
         backends.append(("PostgreSQL", pg.replace("postgresql://", "postgresql+psycopg://", 1)))
     try:
         for backend, url in backends:
