@@ -16,6 +16,8 @@ from typing import Any, NoReturn
 
 from matching.config import DEFAULT_CONFIG, MatchingConfig
 from matching.errors import InputError
+from matching.evaluation import NeedContext
+from matching.models import Qualification
 from matching.ranking import prefilter, rank_candidates, recommend_needs
 from matching.records import CommuneResolver, RecordReader
 
@@ -97,13 +99,28 @@ def run(args: argparse.Namespace, resolve_commune: CommuneResolver | None = None
         if args.all:
             candidates = _read(args.candidates, reader.candidates)
         else:  # only those who may be eligible become objects (see RecordReader.candidates_where)
-            candidates = _read(args.candidates, lambda data: reader.candidates_where(data, prefilter(need)))
+            admit = _fits_the_post(NeedContext(need, config))
+            candidates = _read(args.candidates, lambda data: reader.candidates_where(data, prefilter(need), admit))
         results = rank_candidates(need, candidates, config, include_ineligible=args.all, top=args.top)
         return [result.to_json("candidate_id") for result in results]
     candidate = _read(args.candidate, lambda data: reader.candidate(_one(data, "candidate")))
     needs = _read(args.needs, reader.needs)
     results = recommend_needs(candidate, needs, config, include_ineligible=args.all, top=args.top)
     return [result.to_json("need_id") for result in results]
+
+
+def _fits_the_post(context: NeedContext):
+    """``admit(record)`` for a checked candidate record: False when no qualification fits the post.
+
+    Close to half the candidates near a need hold a code that never fits it; this keeps them
+    from being built and scored. The fit is cached by (codes, text), so the test is a lookup.
+    """
+    def admit(record: dict) -> bool:
+        qualifications = tuple(Qualification(item["code"], item.get("validated_years"))
+                               for item in record.get("qualifications") or ())
+        return not context.fit_for(qualifications, record.get("qualification_text")).exclusions
+
+    return admit
 
 
 def _one(data: Any, what: str) -> dict:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from matching.config import DEFAULT_CONFIG, MatchingConfig
 from matching.geo import haversine_km, zone_component
-from matching.models import Candidate, Need, Slot, age_on
+from matching.models import Candidate, Need, Qualification, Slot, age_on
 from matching.publics import candidate_exclusions, need_exclusions
 from matching.qualification_fit import QualificationFit, assess_qualification
 from matching.result import Exclusion, Result
@@ -55,14 +55,17 @@ class NeedContext:
         return self._limits[minor]
 
     def qualification_fit(self, candidate: Candidate) -> QualificationFit:
-        key = (candidate.qualifications, candidate.qualification_text)
+        return self.fit_for(candidate.qualifications, candidate.qualification_text)
+
+    def fit_for(self, qualifications: tuple[Qualification, ...], text: str | None) -> QualificationFit:
+        """The qualification fit, cached: thousands of candidates share a few (codes, text) pairs."""
+        key = (qualifications, text)
         fit = self._fits.get(key)
         if fit is None:
             config = self.config
             fit = self._fits[key] = assess_qualification(
-                self.need.qualification, self.need.nurse_on_duty, candidate.qualifications,
-                candidate.qualification_text, config.qualification_rules, config.fuzzy_min_similarity,
-                config.fuzzy_max_score)
+                self.need.qualification, self.need.nurse_on_duty, qualifications, text,
+                config.qualification_rules, config.fuzzy_min_similarity, config.fuzzy_max_score)
         return fit
 
     def evaluate(self, candidate: Candidate, booked: Iterable[Slot] = (), distance: float | None = None,

@@ -132,9 +132,11 @@ class RecordReader:
 
     # -- the fast lane -----------------------------------------------------------------------
 
-    def candidates_where(self, data: Any, reach: Callable[[str, float, float, float], float | None]) -> list[Candidate]:
+    def candidates_where(self, data: Any, reach: Callable[[str, float, float, float], float | None],
+                         admit: Callable[[dict], bool] | None = None) -> list[Candidate]:
         """Every record checked, but only those ``reach(public, lat, lon, radius_km)`` does not
-        answer None for are built (``ranking.prefilter`` is such a function).
+        answer None for (``ranking.prefilter`` is such a function), and that ``admit(record)``
+        accepts when given, are built. ``admit`` only ever sees records ``quick_check`` vouched for.
 
         The command line ranks 100,000 candidates this way: ``quick_check`` validates a record
         without building objects, and only the few near the need become ``Candidate``s.
@@ -159,7 +161,7 @@ class RecordReader:
             if record_id in seen:
                 raise InputError("duplicate id", record_id=record_id, field="id")
             seen.add(record_id)
-            if near is not None:
+            if near is not None and (candidate is not None or admit is None or admit(record)):
                 kept.append(candidate or read(record, index))
         return kept
 

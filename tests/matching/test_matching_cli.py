@@ -88,9 +88,11 @@ def test_recommend_and_weights(workdir):
 
 def test_the_fast_lane_and_all_agree(workdir):
     people = [{**PERSON, "id": f"c{i}", "radius_km": radius} for i, radius in enumerate((2, 4.9, 5.1, 6, 25))]
+    people += [{**PERSON, "id": "c-ash", "qualifications": [{"code": "ASH"}]},
+               {**PERSON, "id": "c-text", "qualifications": [], "qualification_text": "aide-soignante"}]
     fast = json.loads(rank(workdir, NEED, people).stdout)
     full = [r for r in json.loads(rank(workdir, NEED, people, "--all").stdout) if r["eligible"]]
-    assert fast == full and [r["candidate_id"] for r in fast] == ["c4", "c3", "c2"]
+    assert fast == full and [r["candidate_id"] for r in fast] == ["c4", "c-text", "c3", "c2"]
 
 
 BAD = [
