@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, inspect, text  # noqa: E402
 
 from models import Base, CandidateProfile, Establishment, User  # noqa: E402
 
@@ -270,7 +270,7 @@ def main() -> None:
     parser.add_argument("--establishments", type=int, default=2_500)
     parser.add_argument("--candidates", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--keep", action="store_true", help="reuse the SQLite file of a previous run")
+    parser.add_argument("--keep", action="store_true", help="reuse the data of a previous run")
     args = parser.parse_args()
 
     from cli.reference import load_qualifications, load_territories
@@ -279,8 +279,7 @@ def main() -> None:
 
     url = database_url(args.keep)
     engine = make_engine(url)
-    reuse = args.keep and url.startswith("sqlite") and engine.connect().execute(
-        text("SELECT count(*) FROM sqlite_master WHERE name='slot'")).scalar()
+    reuse = args.keep and inspect(engine).has_table("slot")
     if not reuse:
         began = time.perf_counter()
         Base.metadata.drop_all(engine)

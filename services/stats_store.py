@@ -44,6 +44,7 @@ from sqlalchemy import (
     or_,
     over,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -224,6 +225,8 @@ def refresh(session: Session, now_utc: datetime) -> int:
         session.execute(insert(stat_daily).from_select([c.name for c in stat_daily.columns],
                                                        daily_select(dimension, column)))
     session.execute(insert(held_stat).from_select([c.name for c in held_stat.columns], held_select()))
+    for table in metadata.sorted_tables:
+        session.execute(text(f"ANALYZE {table.name}"))  # fresh statistics for the planner
     job = session.get(JobRun, JOB_NAME) or JobRun(name=JOB_NAME)
     job.last_run_at = now_utc
     session.add(job)

@@ -53,7 +53,7 @@ def _filtered_scope(form: PeriodForm) -> Scope:
     if not dimension:
         return scope
     if dimension == "establishment":
-        establishment = db.stats_session.get(Establishment, value) if (value or "").isdigit() else None
+        establishment = db.stats_session.get(Establishment, int(value)) if (value or "").isdigit() else None
         if establishment is None:
             abort_fr(404, "Établissement introuvable.")
         if not can_see_territory_of(current_user, establishment):

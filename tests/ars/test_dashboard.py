@@ -24,7 +24,7 @@ def test_dashboard_shows_figures_and_their_definitions(facts, client):
     assert re.search(r"Taux de pourvoi</h3>\s*<p class=\"ars-figure__value\">72,7\s%</p>", html)
     assert re.search(r"Délai médian de pourvoi</h3>\s*<p class=\"ars-figure__value\"><a [^>]+>47 h</a>", html)
     assert "3 sur 9 (33,3\u00a0%)" in html
-    assert "1 besoins, 3 postes" in html
+    assert "1 besoin, 3 postes" in html
     assert "Postes pourvus ÷ postes publiés, pour les créneaux qui ont commencé dans la période." in html
     assert "CHU de Nantes" not in html  # figures only, no list on the dashboard
 
