@@ -187,7 +187,7 @@ class CandidateFactory:
             email=email, name=("Camille", "Durand"), public=Public.STUDENT, place=self.territory.preferred("49007", "44109"),
             codes=(("ESI", 2),), birth_date=date(cal.today.year - 21, 3, 14), disability=False, french_level=None,
             work_authorization=True, work_document=WorkDocument.NATIONAL_ID,
-            qualification_text="Étudiante en 3e année de soins infirmiers (IFSI)", radius_km=25, driving_licence=True,
+            qualification_text=None, radius_km=25, driving_licence=True,
             prefers_nights=True, preferred_kinds=["shift", "seasonal"], consents=(True, True, True),
             created_at=cal.now - timedelta(days=90),
             rules=[(AvailabilityKind.PERIOD, summer_start, summer_end, 0, None, None),
