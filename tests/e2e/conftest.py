@@ -105,7 +105,8 @@ class Visit:
 
     def _console(self, message):
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            self.csp_violations.append(message.text)
+            where = message.location.get("url", "")
+            self.csp_violations.append(f"{self.page.url} ({where}:{message.location.get('lineNumber')}): {message.text}")
 
     def goto(self, path: str):
         response = self.page.goto(self.server.url + path)
