@@ -20,6 +20,10 @@ test: install assets lint
 e2e: install assets
 	RELEVE_ENV=test $(PY) -m pytest -q -p no:cacheprovider tests/e2e --e2e $(PYTEST_ARGS)
 
+# Load test (bench/README-load.md): demo data at 100,000 candidates, gunicorn, wrk on loopback.
+bench: install assets
+	$(PY) bench/load_test.py $(BENCH_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 
