@@ -8,6 +8,7 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from services.demo_catalog import DemoError
@@ -54,6 +55,10 @@ def seed_demo_command(establishments, candidates, open_needs, past_needs, seed, 
     except DemoError as error:
         session.rollback()
         raise click.ClickException(str(error)) from error
+    except IntegrityError as error:  # e.g. a FINESS or an e-mail already used by real data
+        session.rollback()
+        raise click.ClickException("Les données de démonstration entrent en conflit avec des données déjà présentes "
+                                   "(numéro FINESS ou adresse e-mail) : lancez seed-demo sur une base vide.") from error
     elapsed = time.perf_counter() - started
     click.echo(f"Données de démonstration créées en {elapsed:.1f} s (graine {seed}, date de référence {options.today:%d/%m/%Y}) :")
     for table, count in sorted(counts.items()):

@@ -215,3 +215,12 @@ def test_a_malformed_reference_day_is_a_french_error(runner, db):
     result = runner.invoke(args=[*ARGS[:-2], "--today", "15/03/2027"])
     assert result.exit_code != 0
     assert "n'est pas une date au format AAAA-MM-JJ" in result.output
+
+
+def test_a_clash_with_existing_data_is_a_french_error(runner, build, db):
+    build.establishment(commune_code="49007", finess="491000014")  # the FINESS the demo gives its first establishment
+    build.commit()
+    result = runner.invoke(args=ARGS)
+    assert result.exit_code != 0
+    assert "entrent en conflit avec des données déjà présentes" in result.output
+    assert db.scalar(select(func.count()).select_from(CandidateProfile)) == 0
