@@ -227,14 +227,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_requests(client, url: str, runs: int) -> list[float]:
-    times = []
+def time_requests(client, url: str, runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of this process per request (CPU: the whole work on SQLite,
+    only the Python side on PostgreSQL; it shows the cost when the machine is loaded)."""
+    times, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append(time.perf_counter() - began)
+        cpu.append(time.process_time() - began_cpu)
         assert response.status_code == 200, response.status_code
-    return times
+    return times, cpu
 
 
 def stream(client, url: str) -> tuple[float, int, int]:
@@ -245,6 +248,10 @@ def stream(client, url: str) -> tuple[float, int, int]:
     size = sum(len(chunk) for chunk in response.response)
     response.close()
     return time.perf_counter() - began, size, rss_kb() - rss_before
+
+
+def os_load() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def python_peak(client, url: str) -> int:
@@ -318,12 +325,14 @@ def main() -> None:
         session["_user_id"] = session_id
         session["_fresh"] = True
 
-    print(f"database: {engine.dialect.name}")
+    print(f"database: {engine.dialect.name}; load average {os_load()} on {os.cpu_count()} CPUs")
     for label, query in (("dashboard, 90 days (3 Oct – 31 Dec 2026)", "debut=2026-10-03&fin=2026-12-31"),
                          ("dashboard, full year 2026, by week", "debut=2026-01-01&fin=2026-12-31&grain=week")):
-        times = time_requests(client, f"/ars/tableau-de-bord?{query}", args.runs)
+        times, cpu = time_requests(client, f"/ars/tableau-de-bord?{query}", args.runs)
         print(f"{label}: p50 {percentile(times, .5) * 1000:.0f} ms, p95 {percentile(times, .95) * 1000:.0f} ms "
-              f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)})")
+              f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)}); "
+              f"CPU p50 {percentile(cpu, .5) * 1000:.0f} ms, p95 {percentile(cpu, .95) * 1000:.0f} ms")
+    print(f"load average {os_load()}")
     for label, url in (("CSV of the year's needs", "/ars/export/besoins.csv?debut=2026-01-01&fin=2026-12-31"),
                        ("Excel of the year", "/ars/export/periode.xlsx?debut=2026-01-01&fin=2026-12-31")):
         elapsed, size, rss = stream(client, url)
