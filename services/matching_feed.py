@@ -179,6 +179,8 @@ CANDIDATE_COLUMNS = (
     CandidateProfile.disability,
 )
 BATCH = 200  # candidates (or needs) scored at a time, best possible score first
+# Rings loaded outwards from the workplace, so that a dense area reads only its close candidates.
+RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
 
 
 def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
@@ -199,26 +201,41 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         log.warning("need %s cannot be matched", need.id, exc_info=True)
         return []
     span = (min(s.start for s in slots), max(s.end for s in slots))
-    rows = session.execute(_candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
-                           .with_only_columns(*CANDIDATE_COLUMNS)).all()
+    base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
     pool_ids = set(session.scalars(select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id)))
     lat, lon = need.establishment.lat, need.establishment.lon
-    queue = []
-    for row in rows:
-        distance = haversine_km(lat, lon, row.lat, row.lon)
-        if include_ineligible or distance <= row.radius_km + ROUNDING_MARGIN_KM:
-            queue.append((row.id not in pool_ids, -_upper_bound(config, distance, row.radius_km, 1.0), row.id, row))
-    queue.sort(key=lambda item: item[:3])  # pool members first, then by best possible score
     results: list[Result] = []
-    for start in range(0, len(queue), BATCH):
-        results += _score(session, engine_need, config, [item[3] for item in queue[start:start + BATCH]], span,
-                          include_ineligible)
-        following = start + BATCH
-        if include_ineligible or following >= len(queue) or not queue[following][0]:
-            continue  # every pool member is scored before stopping
-        wanted = limit - sum(1 for r in results if r.eligible and int(r.subject_id) in pool_ids)
-        bound = -queue[following][1]  # the best anyone left could score
-        if sum(1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > bound) >= wanted:
+    if pool_ids:  # every pool member is scored, however far: they come first when eligible
+        results += _score(session, engine_need, config, session.execute(
+            base.where(CandidateProfile.id.in_(pool_ids)).with_only_columns(*CANDIDATE_COLUMNS)).all(), span,
+            include_ineligible)
+    wanted = limit - sum(1 for r in results if r.eligible)
+    others = base.where(CandidateProfile.id.not_in(pool_ids)) if pool_ids else base
+    queue: list[tuple] = []  # (-best possible score, id, row) of loaded rows not scored yet
+    inner = None
+    for ring in ((MAX_RADIUS_KM,) if include_ineligible else RINGS_KM):
+        query = others.where(_flat_within(lat, lon, ring))
+        if inner is not None:
+            query = query.where(~_flat_within(lat, lon, inner))
+        inner = ring
+        for row in session.execute(query.with_only_columns(*CANDIDATE_COLUMNS)):
+            distance = haversine_km(lat, lon, row.lat, row.lon)
+            if include_ineligible or distance <= row.radius_km + ROUNDING_MARGIN_KM:
+                queue.append((-_upper_bound(config, distance, row.radius_km, 1.0), row.id, row))
+        queue.sort(key=lambda item: item[:2])
+        # Nobody beyond this ring (not loaded yet) can score above ``beyond``.
+        beyond = -1.0 if ring == MAX_RADIUS_KM else _upper_bound(config, ring, MAX_RADIUS_KM, 1.0)
+        enough = False
+        while not enough:
+            best_left = max(-queue[0][0] if queue else -1.0, beyond)
+            enough = not include_ineligible and sum(
+                1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > best_left) >= wanted
+            if not enough and (not queue or -queue[0][0] < beyond):
+                break  # the next ring may hold better candidates than those left here: load it
+            if not enough:
+                batch, queue = queue[:BATCH], queue[BATCH:]
+                results += _score(session, engine_need, config, [item[2] for item in batch], span, include_ineligible)
+        if enough:
             break
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 r.subject_id))
