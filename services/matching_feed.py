@@ -221,20 +221,21 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         for row in session.execute(query.with_only_columns(*CANDIDATE_COLUMNS)):
             distance = haversine_km(lat, lon, row.lat, row.lon)
             if include_ineligible or distance <= row.radius_km + ROUNDING_MARGIN_KM:
-                queue.append((-_upper_bound(config, distance, row.radius_km, 1.0), row.id, row))
-        queue.sort(key=lambda item: item[:2])
+                queue.append((-_upper_bound(config, distance, row.radius_km, 1.0), round(distance, 1), row.id, row))
+        queue.sort(key=lambda item: item[:3])
         # Nobody beyond this ring (not loaded yet) can score above ``beyond``.
         beyond = -1.0 if ring == MAX_RADIUS_KM else _upper_bound(config, ring, MAX_RADIUS_KM, 1.0)
         enough = False
         while not enough:
-            best_left = max(-queue[0][0] if queue else -1.0, beyond)
+            head = queue[0] if queue else None
             enough = not include_ineligible and sum(
-                1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > best_left) >= wanted
+                1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > beyond
+                and _ahead_of(r, head)) >= wanted
             if not enough and (not queue or -queue[0][0] < beyond):
                 break  # the next ring may hold better candidates than those left here: load it
             if not enough:
                 batch, queue = queue[:BATCH], queue[BATCH:]
-                results += _score(session, engine_need, config, [item[2] for item in batch], span, include_ineligible)
+                results += _score(session, engine_need, config, [item[3] for item in batch], span, include_ineligible)
         if enough:
             break
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
@@ -242,6 +243,15 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     top = results[:limit]
     profiles = _profiles(session, [int(r.subject_id) for r in top])
     return [(profiles[int(r.subject_id)], r) for r in top]
+
+
+def _ahead_of(result: Result, head: tuple | None) -> bool:
+    """Whether ``result`` ranks before everyone still queued; ``head`` = (-bound, distance, id, …) is
+    the queued item with the best bound, and the nearest among equal bounds (the engine's tie-break)."""
+    if head is None:
+        return True
+    bound = -head[0]
+    return result.score > bound or (result.score == bound and (result.distance_km, result.subject_id) < (head[1], str(head[2])))
 
 
 def _score(session, engine_need, config, rows, span, include_ineligible: bool) -> list[Result]:
@@ -388,14 +398,14 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
             if distance <= reach + ROUNDING_MARGIN_KM:
                 bound = _upper_bound(config, distance, candidate.radius_km, inside / len(slots[row.id]))
-                queue.append((-bound, row.id, row))
-    queue.sort(key=lambda item: item[:2])
+                queue.append((-bound, round(distance, 1), row.id, row))
+    queue.sort(key=lambda item: item[:3])
     results: list[Result] = []
     for start in range(0, len(queue), BATCH):
-        batch = [_row_to_engine(row, slots[row.id]) for _, _, row in queue[start:start + BATCH]]
+        batch = [_row_to_engine(item[3], slots[item[2]]) for item in queue[start:start + BATCH]]
         results += [r for r in matching.recommend_needs(candidate, batch, config) if r.distance_km <= reach]
         following = start + BATCH
-        if following < len(queue) and sum(1 for r in results if r.score > -queue[following][0]) >= limit:
+        if following < len(queue) and sum(1 for r in results if _ahead_of(r, queue[following])) >= limit:
             break  # no need left can beat the ones found
     results.sort(key=lambda r: (-r.score, r.distance_km, r.subject_id))
     results = results[:limit]
