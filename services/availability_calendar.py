@@ -41,12 +41,13 @@ class Month:
     weeks: list[list[Day | None]]  # Monday first; None outside the month
 
 
-def month_grids(rules, today: date, months: int = 3) -> list[Month]:
-    """This month and the next ``months - 1``, one status per day."""
+def month_grids(rules, today: date, months: int = 3, first: date | None = None) -> list[Month]:
+    """``months`` months from ``first`` (default: this month), one status per day."""
     rules = list(rules)
-    firsts = [_add_months(today.replace(day=1), n) for n in range(months)]
+    start = (first or today).replace(day=1)
+    firsts = [add_months(start, n) for n in range(months)]
     span_start = datetime.combine(firsts[0], time.min)
-    span_end = datetime.combine(_add_months(firsts[-1], 1), time.min)
+    span_end = datetime.combine(add_months(firsts[-1], 1), time.min)
     windows = [(w.start, w.end) for w in windows_for(rules, span_start, span_end)]
     off_days = _unavailable_days(rules)
     return [Month(first, _weeks(first, windows, off_days, today)) for first in firsts]
@@ -91,6 +92,14 @@ def _unavailable_days(rules) -> set[date]:
     return days
 
 
-def _add_months(first: date, n: int) -> date:
+def parse_month(text: str | None) -> date | None:
+    """``"2027-07"`` → 1 July 2027; None for anything else (the page then shows this month)."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def add_months(first: date, n: int) -> date:
     month = first.month - 1 + n
     return date(first.year + month // 12, month % 12 + 1, 1)

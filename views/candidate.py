@@ -29,7 +29,7 @@ from services import applications, privacy
 from services import candidate_space as space
 from services import matching_feed as feed
 from services import profile as profiles
-from services.availability_calendar import STATUS_LABELS, month_grids
+from services.availability_calendar import STATUS_LABELS, add_months, month_grids, parse_month
 from services.localtime import paris_from_utc
 from services.matching_feed import evaluate_pair, open_slots
 from services.permissions import role_required
@@ -39,6 +39,7 @@ bp = Blueprint("candidate", __name__, url_prefix="/candidat")
 
 WIZARD_KEY = "candidate_profile_wizard"
 INLINE_FIELDS = {"radius_km", "work_authorization", "driving_licence"}
+MONTHS_SHOWN = 3
 
 
 def today():
@@ -180,9 +181,12 @@ def availability():
             flash("Disponibilité ajoutée.", "success")
             return redirect(url_for("candidate.availability"))
         status = 422
+    first = parse_month(request.args.get("mois")) or today().replace(day=1)
     return render_template(
-        "candidate/availability.html", form=form, profile=g.profile, months=month_grids(g.profile.availability_rules, today()),
-        status_labels=STATUS_LABELS, stale=profiles.availability_is_stale(g.profile, now=utcnow()),
+        "candidate/availability.html", form=form, profile=g.profile,
+        months=month_grids(g.profile.availability_rules, today(), MONTHS_SHOWN, first=first),
+        previous_month=add_months(first, -MONTHS_SHOWN), next_month=add_months(first, MONTHS_SHOWN), status_labels=STATUS_LABELS,
+        stale=profiles.availability_is_stale(g.profile, now=utcnow()),
         weekday_labels=profiles.weekday_labels,
     ), status
 

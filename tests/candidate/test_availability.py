@@ -50,7 +50,7 @@ def test_add_a_period_and_see_it_in_the_calendar(client, build, login, db):
     assert [(r.kind, r.start_date, r.end_date) for r in profile.availability_rules] == [(AvailabilityKind.PERIOD, start, end)]
     assert profile.availability_updated_at is not None
     page = client.get(PAGE).get_data(as_text=True)
-    assert page.count("releve-day releve-day--full") >= 3
+    assert page.count('<td class="releve-day releve-day--full') == 3
     assert "Disponible toute la journée" in page
 
 
@@ -117,3 +117,14 @@ def test_candidate_without_profile_is_sent_to_the_wizard(client, build, login):
     assert response.headers["Location"].endswith("/candidat/profil/etapes")
 
 
+
+
+def test_calendar_can_show_later_months(client, build, login):
+    profile = build.candidate()  # available 1 July – 31 August 2027
+    build.commit()
+    login(profile.user)
+    page = client.get(PAGE, query_string={"mois": "2027-07"}).get_data(as_text=True)
+    assert "<caption>Juillet 2027</caption>" in page and "<caption>Septembre 2027</caption>" in page
+    assert page.count('<td class="releve-day releve-day--full') == 31 + 31
+    assert "mois=2027-10" in page and "mois=2027-04" in page
+    assert client.get(PAGE, query_string={"mois": "juillet"}).status_code == 200
