@@ -176,10 +176,10 @@ def availability():
     status = 200
     if request.method == "POST":
         if form.validate():
-            profiles.add_rule(g.profile, form.to_input(), now=utcnow())
+            rule = profiles.add_rule(g.profile, form.to_input(), now=utcnow())
             db.session.commit()
             flash("Disponibilité ajoutée.", "success")
-            return redirect(url_for("candidate.availability"))
+            return redirect(url_for("candidate.availability", mois=rule.start_date.strftime("%Y-%m")))
         status = 422
     first = parse_month(request.args.get("mois")) or today().replace(day=1)
     return render_template(
