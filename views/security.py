@@ -1,9 +1,12 @@
 """HTTP security headers and cookie flags, set by flask-talisman in one place.
 
-The Content-Security-Policy allows no inline script and no inline style: every script and
-stylesheet is a file under ``static/`` (the DSFR included), so an injected ``<script>`` or
-``onclick=`` never runs. ``data:`` images are allowed because the DSFR stylesheet embeds a
-few small SVGs that way.
+The Content-Security-Policy allows no inline script: every script is a file under ``static/``
+(the DSFR included), so an injected ``<script>`` or ``onclick=`` never runs. Stylesheets are
+files too (``style-src 'self'``: no ``<style>`` element); only style *attributes* are allowed
+(``style-src-attr``), because the DSFR's JavaScript sets some (its SVG sanitiser copies them;
+seen blocked in the browser tests). An attribute holds no selector, so it cannot be used to read
+the page the way an injected stylesheet can. ``data:`` images are allowed because the DSFR
+stylesheet embeds a few small SVGs that way.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
+    "style-src-attr": "'unsafe-inline'",
     "img-src": ["'self'", "data:"],
     "font-src": "'self'",
     "connect-src": "'self'",
