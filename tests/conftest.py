@@ -66,6 +66,7 @@ def _schema(database_url):
         load_territories(db.session, load_communes(COMMUNES_CSV))
         load_qualifications(db.session)
         db.session.commit()
+    _dispose_engines(app)
     return database_url
 
 
@@ -89,6 +90,14 @@ def app(_schema, tmp_path):
     })
     yield app
     _empty_tables(app)
+    _dispose_engines(app)
+
+
+def _dispose_engines(app) -> None:
+    """Close pooled connections now: psycopg warns (an error here) about connections left to the GC."""
+    state = app.extensions["database"]
+    state["engine"].dispose()
+    state["replica_factory"].kw["bind"].dispose()
 
 
 def _empty_tables(app) -> None:
