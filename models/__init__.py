@@ -7,6 +7,7 @@ from models.establishment import Establishment, PoolMember
 from models.need import Need, Slot
 from models.ops import AuditLog, JobRun, Notification, PlanTarget, RateLimitHit
 from models.qualification import QualificationEquivalence, QualificationRef
+from models.stats import STAT_TABLES
 from models.territory import Commune, Departement, Postcode, Region
 from models.user import User, establishment_manager
 
@@ -14,5 +15,5 @@ __all__ = [
     "Application", "Assignment", "AuditLog", "AvailabilityRule", "Base", "CandidateProfile",
     "CandidateQualification", "Commune", "Departement", "Establishment", "JobRun", "Need",
     "Notification", "PlanTarget", "PoolMember", "Postcode", "QualificationEquivalence",
-    "QualificationRef", "RateLimitHit", "Region", "Slot", "User", "establishment_manager", "utcnow",
+    "QualificationRef", "RateLimitHit", "Region", "STAT_TABLES", "Slot", "User", "establishment_manager", "utcnow",
 ]

@@ -11,9 +11,9 @@ region takes seconds. The refresh computes it once, with INSERT … SELECT state
 - ``held_stat``: the candidates holding each started slot (to count active candidates).
 The dashboard then only reads a few thousand summary rows (well under a second).
 
-The table is derived data, like a materialized view: the refresh creates it when missing
-and rebuilds it entirely in one transaction (idempotent), and it lives in its own MetaData
-so that the application's migrations and test fixtures are not concerned by it. Run the
+The tables are derived data, like materialized views: their schema comes from the
+migrations (``models/stats.py``) and the refresh rebuilds their content entirely in one
+transaction (idempotent). Run the
 command every few minutes (cron, systemd timer); the dashboard shows the time of the data.
 """
 
@@ -23,17 +23,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
     String,
-    Table,
     and_,
     case,
     cast,
@@ -50,77 +40,12 @@ from sqlalchemy.orm import Session
 
 from database import begin_write
 from models import Assignment, Establishment, JobRun, Need, Slot
-from models.base import NAMING_CONVENTION, EnumCode
-from models.enums import ACTIVE_ASSIGNMENT_STATES, EstablishmentType, NeedKind, NeedStatus
+from models.enums import ACTIVE_ASSIGNMENT_STATES, NeedStatus
+from models.stats import STAT_TABLES, held_stat, need_stat, slot_stat, stat_daily
 from services.stats_sql import day_of, hours_between, paris_time
 
 JOB_NAME = "ars-stats"
 PARIS = ZoneInfo("Europe/Paris")
-
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-slot_stat = Table(
-    "slot_stat", metadata,
-    Column("slot_id", Integer, ForeignKey(Slot.__table__.c.id, ondelete="CASCADE"), primary_key=True),
-    Column("need_id", Integer, nullable=False, index=True),
-    Column("establishment_id", Integer, nullable=False, index=True),
-    Column("region_code", String(3), nullable=False),
-    Column("departement_code", String(3), nullable=False),
-    Column("establishment_type", EnumCode(EstablishmentType), nullable=False),
-    Column("qualification_code", String(12), nullable=False),
-    Column("kind", EnumCode(NeedKind), nullable=False),
-    Column("start", DateTime, nullable=False),  # local time (Europe/Paris), as Slot.start
-    Column("positions", Integer, nullable=False),
-    Column("filled", Integer, nullable=False),  # positions held at the start, at most ``positions``
-    Column("is_first", Boolean, nullable=False),  # the need's first slot
-)
-# Covering for drill-downs and exports: the period's rows are read from the index alone.
-Index("ix_slot_stat_region_start", slot_stat.c.region_code, slot_stat.c.start, slot_stat.c.departement_code,
-      slot_stat.c.need_id, slot_stat.c.establishment_id, slot_stat.c.positions, slot_stat.c.filled, slot_stat.c.is_first)
-Index("ix_slot_stat_establishment_start", slot_stat.c.establishment_id, slot_stat.c.start)
-
-# One row per published need whose first slot has started: time to fill, cancellation.
-need_stat = Table(
-    "need_stat", metadata,
-    Column("need_id", Integer, ForeignKey(Need.__table__.c.id, ondelete="CASCADE"), primary_key=True),
-    Column("region_code", String(3), nullable=False),
-    Column("departement_code", String(3), nullable=False),
-    Column("first_start", DateTime, nullable=False),
-    Column("positions", Integer, nullable=False),  # of all its slots
-    Column("cancelled", Boolean, nullable=False),
-    Column("hours", Float),  # publication to the acceptance that filled it (filled needs only)
-)
-# Covering: the dashboard's need figures never read the table itself.
-Index("ix_need_stat_region_start", need_stat.c.region_code, need_stat.c.first_start, need_stat.c.departement_code,
-      need_stat.c.cancelled, need_stat.c.positions, need_stat.c.hours)
-
-# Candidates holding a started slot (accepted, completed or no-show), probed per candidate.
-held_stat = Table(
-    "held_stat", metadata,
-    Column("candidate_id", Integer, nullable=False),
-    Column("start", DateTime, nullable=False),
-    Column("region_code", String(3), nullable=False),
-    Column("departement_code", String(3), nullable=False),
-)
-Index("ix_held_stat_candidate", held_stat.c.candidate_id, held_stat.c.start, held_stat.c.region_code,
-      held_stat.c.departement_code)
-
-# Summable counts per day; ``key`` is the value of ``dimension`` ('' for the totals).
-stat_daily = Table(
-    "stat_daily", metadata,
-    Column("day", Date, nullable=False),
-    Column("region_code", String(3), nullable=False),
-    Column("departement_code", String(3), nullable=False),
-    Column("dimension", String(16), nullable=False),
-    Column("key", String(24), nullable=False),
-    Column("slots", Integer, nullable=False),
-    Column("posted", Integer, nullable=False),
-    Column("filled", Integer, nullable=False),
-    Column("needs", Integer, nullable=False),
-    Column("unfilled", Integer, nullable=False),
-)
-Index("ix_stat_daily_lookup", stat_daily.c.region_code, stat_daily.c.dimension, stat_daily.c.day,
-      stat_daily.c.departement_code, stat_daily.c.key)
 
 DAILY_DIMENSIONS = {
     "total": None, "departement": slot_stat.c.departement_code, "qualification": slot_stat.c.qualification_code,
@@ -212,9 +137,12 @@ def refresh(session: Session, now_utc: datetime) -> int:
     begin_write(session)
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        metadata.drop_all(connection)  # much faster than DELETE; readers keep their WAL snapshot
-    metadata.create_all(connection, checkfirst=True)
-    for table in reversed(metadata.sorted_tables):
+        # Dropping and recreating (same schema as the migrations) is much faster than DELETE;
+        # readers keep their WAL snapshot.
+        for table in STAT_TABLES:
+            table.drop(connection)
+            table.create(connection)
+    for table in STAT_TABLES:
         session.execute(delete(table))  # PostgreSQL: readers keep the old rows until commit (MVCC)
     as_of = paris_now(now_utc)
     first = session.scalar(select(func.min(Slot.start)))
@@ -225,7 +153,7 @@ def refresh(session: Session, now_utc: datetime) -> int:
         session.execute(insert(stat_daily).from_select([c.name for c in stat_daily.columns],
                                                        daily_select(dimension, column)))
     session.execute(insert(held_stat).from_select([c.name for c in held_stat.columns], held_select()))
-    for table in metadata.sorted_tables:
+    for table in STAT_TABLES:
         session.execute(text(f"ANALYZE {table.name}"))  # fresh statistics for the planner
     job = session.get(JobRun, JOB_NAME) or JobRun(name=JOB_NAME)
     job.last_run_at = now_utc

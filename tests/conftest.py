@@ -88,6 +88,15 @@ def app(_schema, tmp_path):
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
     })
+
+    @app.before_request
+    def _forget_cached_user():
+        # The ``db`` fixture keeps one app context open, so requests share ``g``: drop the user
+        # Flask-Login cached there, as a new request in production would.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     yield app
     _empty_tables(app)
     _dispose_engines(app)
