@@ -52,10 +52,13 @@ def run_migrations() -> None:
         compare_type=compare_type,
     )
     if hasattr(connectable, "connect") and not hasattr(connectable, "execute"):
-        with connectable.connect() as connection:
-            context.configure(connection=connection, **options)
-            with context.begin_transaction():
-                context.run_migrations()
+        try:
+            with connectable.connect() as connection:
+                context.configure(connection=connection, **options)
+                with context.begin_transaction():
+                    context.run_migrations()
+        finally:
+            connectable.dispose()  # no pooled connection left behind for the garbage collector
     else:
         context.configure(connection=connectable, **options)
         with context.begin_transaction():
