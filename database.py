@@ -92,5 +92,23 @@ def begin_write(session: Session) -> None:
     requests that check-then-write (accept a position, book a candidate) run one after the
     other instead of failing on a stale snapshot. On PostgreSQL row locks do that job.
     """
-    if not session.in_transaction():
-        session.connection(execution_options={"sqlite_write_lock": True})
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get("flushed"):
+            return  # already writing: SQLite holds the write lock since the first write
+        # Typically the read that loaded the logged-in user: end it (objects stay loaded,
+        # expire_on_commit is off) and start again as a writer.
+        session.commit()
+    session.connection(execution_options={"sqlite_write_lock": True})
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session, _context):
+    session.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("flushed", None)

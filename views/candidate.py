@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, flash, g, redirect, render_t
 from flask_login import current_user, logout_user
 from werkzeug.datastructures import MultiDict
 
+from database import begin_write
 from extensions import db
 from forms.candidate import (
     WIZARD_STEPS,
@@ -265,6 +266,7 @@ def need(need_id: int):
 @bp.post("/missions/<int:need_id>/postuler")
 @profile_required
 def apply(need_id: int):
+    begin_write(db.session)
     need, application = _need_or_404(need_id)
     form = ApplyForm()
     if not form.validate():
@@ -321,6 +323,7 @@ def _booking_action(action, success: str):
 @bp.post("/candidatures/<int:application_id>/retirer")
 @profile_required
 def withdraw(application_id: int):
+    begin_write(db.session)
     application = _own_application_or_404(application_id)
     return _booking_action(lambda: applications.withdraw(db.session, g.profile, application, now=utcnow()),
                            "Votre candidature est retirée ; l'établissement est prévenu.")
@@ -329,6 +332,7 @@ def withdraw(application_id: int):
 @bp.post("/candidatures/<int:application_id>/repondre")
 @profile_required
 def answer_invitation(application_id: int):
+    begin_write(db.session)
     application = _own_application_or_404(application_id)
     form = InvitationAnswerForm()
     answer = request.form.get("reponse")
