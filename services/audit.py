@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "data_export": "Export de données",
     "deletion": "Suppression de données",
     "qualification_rule_change": "Modification de la table des équivalences",
+    "plan_target_change": "Modification d'un objectif du plan régional",
+    "co_manager_added": "Ajout d'un co-gestionnaire",
 }
 
 

