@@ -11,6 +11,7 @@ VENDOR := static/vendor
 
 run: install assets db
 	@RELEVE_ENV=$${RELEVE_ENV:-demo} $(FLASK) seed-demo --if-empty
+	@RELEVE_ENV=$${RELEVE_ENV:-demo} $(FLASK) refresh-ars-stats
 	@echo "Relève : http://127.0.0.1:$(PORT)"
 	RELEVE_ENV=$${RELEVE_ENV:-demo} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
