@@ -15,6 +15,7 @@ from collections import defaultdict
 from operator import itemgetter
 
 from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Base
@@ -76,10 +77,13 @@ class RowWriter:
             values.append(tuple(value))
         if dialect.name == "postgresql":
             quote = dialect.identifier_preparer.quote
-            with connection.connection.driver_connection.cursor() as cursor:
-                with cursor.copy(f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN") as copy:
+            statement = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+            try:
+                with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
                     for value in values:
                         copy.write_row(value)
+            except dialect.loaded_dbapi.IntegrityError as error:  # the driver's own: said as SQLAlchemy says it
+                raise IntegrityError(statement, None, error) from error
         else:
             statement = insert(table).compile(dialect=dialect, column_keys=names)
             connection.exec_driver_sql(str(statement), values)
