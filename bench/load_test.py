@@ -120,7 +120,7 @@ def ranked_need_path(base: str, opener) -> str:
 
 
 def run_wrk(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(ROOT / "bench" / "wrk_report.lua"), url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
