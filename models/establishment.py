@@ -37,7 +37,7 @@ class Establishment(TimestampMixin, Base):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     commune: Mapped[Commune] = relationship()
-    managers: Mapped[list["User"]] = relationship(  # noqa: F821
+    managers: Mapped[list[User]] = relationship(  # noqa: F821
         secondary=establishment_manager, back_populates="establishments"
     )
 
@@ -59,4 +59,4 @@ class PoolMember(Base):
     missions_completed: Mapped[int] = mapped_column(Integer, default=0)
 
     establishment: Mapped[Establishment] = relationship()
-    candidate: Mapped["CandidateProfile"] = relationship()  # noqa: F821
+    candidate: Mapped[CandidateProfile] = relationship()  # noqa: F821

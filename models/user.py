@@ -40,7 +40,7 @@ class User(UserMixin, TimestampMixin, Base):
     ars_region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     ars_departement_codes: Mapped[list] = mapped_column(default=list)
 
-    establishments: Mapped[list["Establishment"]] = relationship(  # noqa: F821
+    establishments: Mapped[list[Establishment]] = relationship(  # noqa: F821
         secondary=establishment_manager, back_populates="managers"
     )
 

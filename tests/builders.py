@@ -6,12 +6,30 @@ from datetime import date, datetime, time, timedelta
 from itertools import count
 
 from models import (
-    Application, Assignment, AvailabilityRule, CandidateProfile, CandidateQualification, Commune,
-    Establishment, Need, Slot, User, utcnow,
+    Application,
+    Assignment,
+    AvailabilityRule,
+    CandidateProfile,
+    CandidateQualification,
+    Commune,
+    Establishment,
+    Need,
+    Slot,
+    User,
+    utcnow,
 )
 from models.enums import (
-    ApplicationOrigin, ApplicationState, AssignmentState, AvailabilityKind, EstablishmentType,
-    NeedKind, NeedStatus, Public, Role, Sector, VerificationStatus,
+    ApplicationOrigin,
+    ApplicationState,
+    AssignmentState,
+    AvailabilityKind,
+    EstablishmentType,
+    NeedKind,
+    NeedStatus,
+    Public,
+    Role,
+    Sector,
+    VerificationStatus,
 )
 from services.accounts import hash_password
 from services.identifiers import luhn_key

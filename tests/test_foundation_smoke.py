@@ -21,7 +21,7 @@ def test_healthz_reports_database(client):
 def test_unknown_page_is_a_french_404(client):
     response = client.get("/nulle-part")
     assert response.status_code == 404
-    assert "Page introuvable".encode() in response.data
+    assert b"Page introuvable" in response.data
 
 
 def test_reference_communes_loaded(db):

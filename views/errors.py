@@ -18,7 +18,8 @@ MESSAGES = {
     413: ("Fichier trop volumineux", "Le fichier envoyé dépasse la taille autorisée."),
     429: ("Trop de tentatives", "Trop de demandes en peu de temps. Patientez quelques minutes puis réessayez."),
     500: ("Erreur du service", "Une erreur inattendue s'est produite. Aucune donnée n'a été modifiée ; réessayez plus tard."),
-    503: ("Service momentanément indisponible", "Le service est momentanément indisponible. Aucune donnée n'a été modifiée ; réessayez dans quelques instants."),
+    503: ("Service momentanément indisponible",
+          "Le service est momentanément indisponible. Aucune donnée n'a été modifiée ; réessayez dans quelques instants."),
 }
 
 
