@@ -107,6 +107,15 @@ def drill():
     )
 
 
+def _ending_transaction(chunks, session):
+    """A streamed export reads after the view returned: end its read transaction when done,
+    even if the client goes away, so no connection stays "idle in transaction"."""
+    try:
+        yield from chunks
+    finally:
+        session.rollback()
+
+
 @bp.get("/export/<name>.csv")
 @role_required(*ARS_ROLES)
 def export_csv(name: str):
@@ -118,7 +127,7 @@ def export_csv(name: str):
     scope = _filtered_scope(form)
     exports.audit_export(db.session, current_user, name, "csv", scope)
     rows = exports.csv_stream(db.stats_session, scope, name, request.args.get("indicateur", "posted"), utcnow())
-    return Response(stream_with_context(rows), mimetype="text/csv; charset=utf-8",
+    return Response(stream_with_context(_ending_transaction(rows, db.stats_session)), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{exports.filename(scope, name, "csv")}"'})
 
 
@@ -131,7 +140,7 @@ def export_xlsx():
     scope = _scope(form)
     exports.audit_export(db.session, current_user, "periode", "xlsx", scope)
     chunks = exports.xlsx_stream(db.stats_session, scope, utcnow())
-    return Response(stream_with_context(chunks), mimetype=exports.XLSX_MIMETYPE,
+    return Response(stream_with_context(_ending_transaction(chunks, db.stats_session)), mimetype=exports.XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{exports.filename(scope, "periode", "xlsx")}"'})
 
 
