@@ -49,8 +49,8 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 
 db: install
-	$(FLASK) db-upgrade
-	$(FLASK) load-reference
+	RELEVE_ENV=$${RELEVE_ENV:-demo} $(FLASK) db-upgrade
+	RELEVE_ENV=$${RELEVE_ENV:-demo} $(FLASK) load-reference
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
