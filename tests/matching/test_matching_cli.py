@@ -54,7 +54,6 @@ def rank(workdir: Path, need, candidates, *extra: str) -> subprocess.CompletedPr
                "--candidates", write(workdir, "candidates.json", candidates), *extra)
 
 
-@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared/specs/examples is not beside the repository")
 def test_the_shared_example(workdir):
     done = run(workdir, "rank", "--need", str(EXAMPLES / "need-night-shift.json"),
                "--candidates", str(EXAMPLES / "candidates-angers.json"), "--all")
