@@ -55,8 +55,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_smtp_server():
-    collector = _Collector()
+def running_smtp_server(collector: _Collector | None = None):
+    """Start the server; a test may pass its own collector (e.g. a slow one)."""
+    collector = collector or _Collector()
     port = _free_port()
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()

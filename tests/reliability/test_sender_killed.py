@@ -14,17 +14,15 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from models import Notification
 from models.enums import NotificationStatus
 from services import outbox
 from services.outbox_sender import message_id
-from tests.smtp import SmtpServer, _Collector, _free_port
+from tests.smtp import SmtpServer, _Collector, running_smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 12
@@ -38,16 +36,8 @@ class _SlowCollector(_Collector):
         return await super().handle_DATA(server, session, envelope)
 
 
-@contextmanager
 def slow_smtp_server():
-    collector = _SlowCollector()
-    port = _free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield SmtpServer("127.0.0.1", port, collector)
-    finally:
-        controller.stop()
+    return running_smtp_server(_SlowCollector())
 
 
 def _sender(app, server: SmtpServer) -> subprocess.Popen:
