@@ -3,10 +3,16 @@
 Builds (bulk INSERTs on SQLite, COPY on PostgreSQL) a year (2026) of needs in Pays de la
 Loire: establishments spread over the region's communes, shift needs of 1 to 10 slots and
 contract needs, with accepted, cancelled, withdrawn and late assignments; then times the
-dashboard through the Flask test client (several runs, p50/p95) and streams the full-year
-CSV of needs while measuring Python's peak memory (tracemalloc) and the process RSS.
+dashboard (one page through the Flask test client, then ``stats_dashboard.build`` called
+directly, several runs, p50/p95: the view may put a cache in front of it) and streams the
+full-year CSV of needs while measuring Python's peak memory (tracemalloc) and the process RSS.
 
-    .venv/bin/python bench/bench_ars.py [--slots 1000000] [--runs 7] [--keep]
+``--incremental`` times ``refresh-ars-stats`` itself: a full rebuild the day before NOW, a
+day of activity (slots starting, assignments marked completed), the incremental refresh at
+NOW, then a full rebuild at NOW whose tables must equal the incremental ones (SQL EXCEPT).
+
+    .venv/bin/python bench/bench_ars.py [--slots 1000000] [--runs 7] [--keep] [--incremental]
+        [--no-refresh] [--no-exports]
     DATABASE_URL=postgresql://releve:releve@127.0.0.1:5432/releve_ars_bench .venv/bin/python bench/bench_ars.py
 
 Without DATABASE_URL the database is a temporary SQLite file. Same seed, same data.
@@ -30,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, inspect, text  # noqa: E402
 
 from models import Base, CandidateProfile, Establishment, User  # noqa: E402
+from models.stats import STAT_TABLES, stat_dirty_need  # noqa: E402
 
 COMMUNES_CSV = ROOT / "tests" / "data" / "communes.csv"
 REGION = "52"
@@ -222,21 +229,91 @@ def _load_chunk(conn, tables, stamp, needs, slots, applications, assignments) ->
          (row + stamp for row in assignments))
 
 
+def slow_statements(engine, threshold: float = 0.2):
+    """Print the statements slower than ``threshold`` seconds (``--trace``)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _began(conn, cursor, statement, parameters, context, executemany):
+        conn.info["statement_began"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _ended(conn, cursor, statement, parameters, context, executemany):
+        elapsed = time.perf_counter() - conn.info.pop("statement_began", time.perf_counter())
+        if elapsed >= threshold:
+            print(f"    {elapsed:6.1f} s  {' '.join(statement.split())[:150]}")
+
+
+def timed_refresh(session, now: datetime, full: bool, label: str) -> None:
+    from services.stats_store import refresh
+
+    began, began_cpu = time.perf_counter(), time.process_time()
+    result = refresh(session, now, full=full)
+    session.commit()
+    print(f"refresh-ars-stats {label}: {result.slots:,} started slots, {result.needs:,} needs recomputed in "
+          f"{time.perf_counter() - began:.1f} s (CPU of this process {time.process_time() - began_cpu:.1f} s); "
+          f"load average {os_load()}")
+
+
+def incremental_scenario(session) -> None:
+    """Full rebuild a day before NOW, a day of activity, incremental refresh, equal to a full one."""
+    day_before = NOW - timedelta(days=1)
+    began = time.perf_counter()
+    # Each row was last written when it was published, accepted or ended (the generator stamps NOW).
+    session.execute(text("UPDATE need SET updated_at = published_at"))
+    session.execute(text("UPDATE assignment SET updated_at = COALESCE(ended_at, accepted_at)"))
+    session.execute(text("UPDATE establishment SET updated_at = :at"), {"at": YEAR_START})
+    session.commit()
+    print(f"timestamps of the generated rows set in {time.perf_counter() - began:.1f} s")
+    timed_refresh(session, day_before, True, f"full at {day_before}")
+    # The day: assignments ended in the previous 24 h are marked completed (contracts too).
+    touched = session.execute(text(
+        "UPDATE assignment SET state = 'completed', updated_at = :at WHERE state IN ('accepted', 'completed') "
+        "AND \"end\" >= :since AND \"end\" < :until"),
+        {"at": day_before + timedelta(hours=10), "since": day_before - timedelta(days=1), "until": day_before}).rowcount
+    session.commit()
+    print(f"day of activity: {touched:,} assignments completed; slots starting in the day come on their own")
+    timed_refresh(session, NOW, False, "incremental after a day")
+    tables = [table.name for table in STAT_TABLES if table is not stat_dirty_need]
+    for name in tables:
+        session.execute(text(f"DROP TABLE IF EXISTS bench_copy_{name}"))
+        session.execute(text(f"CREATE TABLE bench_copy_{name} AS SELECT * FROM {name}"))
+    session.commit()
+    timed_refresh(session, NOW, True, "full at NOW")
+    for name in tables:
+        differ = sum(session.scalar(text(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT SELECT * FROM {b}) AS d"))
+                     for a, b in ((name, f"bench_copy_{name}"), (f"bench_copy_{name}", name)))
+        rows = [session.scalar(text(f"SELECT count(*) FROM {table}")) for table in (f"bench_copy_{name}", name)]
+        print(f"  {name}: {rows[0]:,} rows incremental, {rows[1]:,} full, {differ} distinct rows differing")
+        session.execute(text(f"DROP TABLE bench_copy_{name}"))
+    session.commit()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_requests(client, url: str, runs: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU seconds of this process per request (CPU: the whole work on SQLite,
-    only the Python side on PostgreSQL; it shows the cost when the machine is loaded)."""
+def time_dashboard(app, user_id: int, query: dict, runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds of this process per dashboard build (``stats_dashboard.build``,
+    every SQL statement of the page; CPU is the whole work on SQLite, only the Python side on
+    PostgreSQL). Called directly: the HTTP view may put a cache in front of it."""
+    from datetime import date as day
+
+    from extensions import db
+    from services import stats, stats_dashboard
+
     times, cpu = [], []
     for _ in range(runs):
-        began, began_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append(time.perf_counter() - began)
-        cpu.append(time.process_time() - began_cpu)
-        assert response.status_code == 200, response.status_code
+        with app.app_context():
+            session = db.stats_session
+            began, began_cpu = time.perf_counter(), time.process_time()
+            scope = stats.scope_for(session.get(User, user_id), day.fromisoformat(query["debut"]),
+                                    day.fromisoformat(query["fin"]), NOW, grain=query.get("grain", "month"))
+            board = stats_dashboard.build(session, scope, NOW, stats_dashboard.Sort())
+            times.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
+            assert board["figures"].posted > 0
     return times, cpu
 
 
@@ -278,6 +355,10 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="reuse the data of a previous run")
+    parser.add_argument("--no-refresh", action="store_true", help="reuse the derived tables as they are")
+    parser.add_argument("--incremental", action="store_true", help="time a full and an incremental refresh")
+    parser.add_argument("--trace", action="store_true", help="print the refresh's statements slower than 0.2 s")
+    parser.add_argument("--no-exports", action="store_true", help="time the dashboard only")
     args = parser.parse_args()
 
     from cli.reference import load_qualifications, load_territories
@@ -305,6 +386,11 @@ def main() -> None:
         counts = ", ".join(f"{value:,} {name}" for name, value in world.counts.items())
         print(f"built in {time.perf_counter() - began:.1f} s: {counts}, {args.establishments:,} establishments, "
               f"{args.candidates:,} candidates")
+    else:
+        if not args.no_refresh:
+            for table in reversed(STAT_TABLES):  # derived data: recreated with the current schema
+                table.drop(engine, checkfirst=True)
+        Base.metadata.create_all(engine)  # and any table added to the models since the build
     engine.dispose()
 
     from app import create_app
@@ -314,25 +400,32 @@ def main() -> None:
     client = app.test_client()
     with app.app_context():
         from extensions import db
-        from services.stats_store import refresh
 
-        began = time.perf_counter()
-        facts = refresh(db.session, NOW)
-        db.session.commit()
-        print(f"refresh-ars-stats: {facts:,} started slots in {time.perf_counter() - began:.1f} s")
+        if args.trace:
+            slow_statements(db.engine)
+        if args.incremental:
+            incremental_scenario(db.session)
+        elif not args.no_refresh:
+            timed_refresh(db.session, NOW, True, "full")
         session_id = db.session.get(User, 1).get_id()
     with client.session_transaction() as session:
         session["_user_id"] = session_id
         session["_fresh"] = True
 
     print(f"database: {engine.dialect.name}; load average {os_load()} on {os.cpu_count()} CPUs")
-    for label, query in (("dashboard, 90 days (3 Oct – 31 Dec 2026)", "debut=2026-10-03&fin=2026-12-31"),
-                         ("dashboard, full year 2026, by week", "debut=2026-01-01&fin=2026-12-31&grain=week")):
-        times, cpu = time_requests(client, f"/ars/tableau-de-bord?{query}", args.runs)
+    for label, query in (("dashboard, 90 days (3 Oct – 31 Dec 2026)", {"debut": "2026-10-03", "fin": "2026-12-31"}),
+                         ("dashboard, full year 2026, by week", {"debut": "2026-01-01", "fin": "2026-12-31", "grain": "week"})):
+        began = time.perf_counter()
+        response = client.get("/ars/tableau-de-bord", query_string=query)
+        assert response.status_code == 200, response.status_code
+        print(f"{label}: first page through HTTP {(time.perf_counter() - began) * 1000:.0f} ms")
+        times, cpu = time_dashboard(app, 1, query, args.runs)
         print(f"{label}: p50 {percentile(times, .5) * 1000:.0f} ms, p95 {percentile(times, .95) * 1000:.0f} ms "
               f"(runs: {', '.join(f'{t * 1000:.0f}' for t in times)}); "
               f"CPU p50 {percentile(cpu, .5) * 1000:.0f} ms, p95 {percentile(cpu, .95) * 1000:.0f} ms")
     print(f"load average {os_load()}")
+    if args.no_exports:
+        return
     for label, url in (("CSV of the year's needs", "/ars/export/besoins.csv?debut=2026-01-01&fin=2026-12-31"),
                        ("Excel of the year", "/ars/export/periode.xlsx?debut=2026-01-01&fin=2026-12-31")):
         elapsed, size, rss = stream(client, url)

@@ -11,8 +11,9 @@ Conventions (also written on the dashboard):
   cancelled or withdrawn before that start (event times, in UTC, are converted to Paris time
   in SQL before being compared with the slot start).
 - Draft and cancelled needs never enter the rate; cancelled needs are counted apart.
-- Slot figures come from the facts table of ``stats_store`` (as of its last refresh); need
-  figures (time to fill, urgent, cancelled) are read live from the needs.
+- Slot, need and activity figures come from the derived tables of ``stats_store`` (as of its
+  last refresh): summaries per day (``stat_daily``, ``need_daily``, ``active_daily``), so a
+  period of any length reads a few thousand rows. Urgent needs are read live.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, or_, over, select, true
+from sqlalchemy import Float, Integer, and_, case, cast, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from models import CandidateProfile, Commune, Departement, Establishment, Need, QualificationRef, User
 from models.enums import EstablishmentType, NeedKind, NeedStatus, Role
+from models.stats import active_daily, held_stat, need_daily, need_stat, slot_stat, stat_daily
+from services import stats_median
 from services.permissions import territory_scope
+from services.stats_facts import paris_now, published_not_cancelled
 from services.stats_sql import bucket, hours_between
-from services.stats_store import held_stat, need_stat, paris_now, published_not_cancelled, slot_stat, stat_daily
 
 URGENT_WINDOW = timedelta(hours=48)
 
@@ -192,21 +195,17 @@ def filled_needs_query(scope: Scope):
     )
 
 
-def need_stat_rows(scope: Scope):
-    return and_(need_stat.c.first_start >= scope.start_at, need_stat.c.first_start < scope.end_before,
-                scope.territory(need_stat.c.region_code, need_stat.c.departement_code))
+def need_daily_rows(scope: Scope):
+    """Condition on ``need_daily``: the period's days (the refresh holds only started needs)."""
+    return and_(need_daily.c.day >= scope.start, need_daily.c.day <= scope.end,
+                scope.territory(need_daily.c.region_code, need_daily.c.departement_code))
 
 
 def median_time_to_fill(session: Session, scope: Scope) -> float | None:
-    """Median in SQL with window functions: one portable query for SQLite and PostgreSQL."""
-    ranked = select(
-        need_stat.c.hours,
-        over(func.row_number(), order_by=need_stat.c.hours).label("rank"),
-        over(func.count()).label("total"),
-    ).where(need_stat_rows(scope), need_stat.c.hours.is_not(None)).subquery()
-    middle = (ranked.c.rank == (ranked.c.total + 1) // 2) | (ranked.c.rank == (ranked.c.total + 2) // 2)
-    median = session.scalar(select(cast(func.avg(ranked.c.hours), Float)).where(middle))
-    return None if median is None else round(median, 2)
+    """Exact median from the delay histogram and the needs of its middle bucket(s)."""
+    needs = and_(need_stat.c.day >= scope.start, need_stat.c.day <= scope.end,
+                 scope.territory(need_stat.c.region_code, need_stat.c.departement_code))
+    return stats_median.median_hours(session, need_daily_rows(scope), needs)
 
 
 def urgent_needs_query(scope: Scope, now_utc: datetime):
@@ -235,13 +234,40 @@ def cancelled_needs_query(scope: Scope):
 
 def cancelled_needs(session: Session, scope: Scope):
     return session.execute(
-        select(func.count().label("needs"), cast(func.coalesce(func.sum(need_stat.c.positions), 0), Integer).label("positions"))
-        .where(need_stat_rows(scope), need_stat.c.cancelled)
+        select(cast(func.coalesce(func.sum(need_daily.c.needs), 0), Integer).label("needs"),
+               cast(func.coalesce(func.sum(need_daily.c.positions), 0), Integer).label("positions"))
+        .where(need_daily_rows(scope), need_daily.c.cancelled)
     ).one()
 
 
+def candidate_level(scope: Scope) -> str | None:
+    """The ``active_daily`` level whose rows count the scope's candidates exactly; None for an
+    ARS user limited to several départements (a candidate may work in two of them)."""
+    user = scope.user
+    if user.role == Role.ARS and user.ars_departement_codes:
+        return "departement" if len(user.ars_departement_codes) == 1 else None
+    if user.role == Role.ADMIN and not scope.region_code:
+        return "all"
+    return "region"
+
+
+def active_entities(session: Session, scope: Scope, entity: str, level: str) -> int:
+    """Entities active in the period: each counted once, on its first active day in it (the
+    row's previous active day in that territory is before the period, or there is none)."""
+    first_in_period = or_(active_daily.c.prev_day.is_(None), active_daily.c.prev_day < scope.start)
+    return session.scalar(
+        select(cast(func.coalesce(func.sum(active_daily.c.entities), 0), Integer))
+        .where(active_daily.c.entity == entity, active_daily.c.level == level, active_daily.c.day >= scope.start,
+               active_daily.c.day <= scope.end, first_in_period,
+               scope.territory(active_daily.c.region_code, active_daily.c.departement_code))
+    )
+
+
 def active_candidates(session: Session, scope: Scope) -> int:
-    """Distinct candidates, counted as one index probe per candidate (no large DISTINCT sort)."""
+    level = candidate_level(scope)
+    if level is not None:
+        return active_entities(session, scope, "candidate", level)
+    # Several départements: one index probe per candidate (no large DISTINCT sort).
     worked = (select(held_stat.c.candidate_id)
               .where(held_stat.c.candidate_id == CandidateProfile.id, held_stat.c.start >= scope.start_at,
                      held_stat.c.start < scope.end_before,
@@ -251,11 +277,7 @@ def active_candidates(session: Session, scope: Scope) -> int:
 
 
 def active_establishments(session: Session, scope: Scope) -> int:
-    active = (select(slot_stat.c.slot_id)
-              .where(slot_stat.c.establishment_id == Establishment.id, slot_stat.c.start >= scope.start_at,
-                     slot_stat.c.start < scope.end_before)
-              .exists())
-    return session.scalar(select(func.count()).select_from(Establishment).where(scope.territory(), active))
+    return active_entities(session, scope, "establishment", "departement")
 
 
 def breakdown(session: Session, scope: Scope, dimension: str, sort: str = "key", descending: bool = False) -> list:
