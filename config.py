@@ -37,7 +37,14 @@ def from_environment() -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "DATABASE_URL": database_url,
         "DATABASE_REPLICA_URL": os.environ.get("DATABASE_REPLICA_URL"),
-        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "REDIS_URL": os.environ.get("REDIS_URL"),  # shared cache (services/cache.py); the database otherwise
+        # Seconds a cached answer lives: the public search and a need's ranked candidates are short
+        # (candidate-side changes show after it); the ARS board is keyed by the refresh time anyway.
+        "CACHE_TTLS": {
+            "search": int(os.environ.get("CACHE_TTL_SEARCH", "60")),
+            "ranking": int(os.environ.get("CACHE_TTL_RANKING", "60")),
+            "ars": int(os.environ.get("CACHE_TTL_ARS", str(6 * 60 * 60))),
+        },
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp"),  # smtp or console
         "MAIL_HOST": os.environ.get("MAIL_HOST", "localhost"),

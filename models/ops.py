@@ -81,3 +81,14 @@ class JobRun(Base):
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CacheEntry(Base):
+    """A shared cache entry (``services/cache.py``) when no Redis is configured: every worker
+    and machine reads the same rows. ``value`` is JSON text; expired rows are purged when
+    entries are written."""
+
+    __tablename__ = "cache_entry"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

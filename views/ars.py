@@ -17,7 +17,7 @@ from extensions import db
 from forms.ars import PeriodForm, RejectForm, TargetsForm
 from models import Establishment, Region, utcnow
 from models.enums import Role
-from services import establishment_validation, exports, stats, stats_dashboard, stats_drill, stats_store, stats_targets
+from services import establishment_validation, exports, stats, stats_cache, stats_dashboard, stats_drill, stats_store, stats_targets
 from services.permissions import can_see_territory_of, role_required
 from services.stats import Scope
 from views.errors import abort_fr
@@ -77,7 +77,7 @@ def dashboard():
         return render_template("ars/dashboard.html", form=form, board=None), 400
     scope = _scope(form)
     sort = stats_dashboard.Sort.parse(request.args.get("tri"), request.args.get("ordre"))
-    board = stats_dashboard.build(db.stats_session, scope, utcnow(), sort)
+    board = stats_cache.dashboard(db.stats_session, scope, utcnow(), sort)
     return render_template("ars/dashboard.html", form=form, board=board, scope=scope, query_args=_query_args,
                            as_of=stats_store.last_refresh(db.stats_session))
 

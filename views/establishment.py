@@ -18,12 +18,12 @@ from forms.fields import choices
 from forms.need import AnswerForm, InviteForm, NeedFilterForm, NeedForm, OutcomeForm, ReasonForm
 from models import Application, Assignment, CandidateProfile, Establishment, Need, PoolMember, QualificationRef, utcnow
 from models.enums import NeedStatus, Role
-from services import applications, co_managers
+from services import applications, co_managers, ranking_cache
 from services import needs as need_service
 from services import pool as pool_service
 from services.applications import BookingRefused
 from services.localtime import paris_from_utc
-from services.matching_feed import open_slots, pool_member_ids, rank_for_need
+from services.matching_feed import open_slots, pool_member_ids
 from services.needs import NeedInvalid
 from services.permissions import can_manage_establishment, can_manage_need, can_see_candidate_contact, role_required
 from views.errors import abort_fr
@@ -159,7 +159,7 @@ def need_detail(need_id: int):
     need = _need_or_404(need_id)
     now = utcnow()
     session = db.session
-    ranked = rank_for_need(session, need, now=now, limit=30) if need.status == NeedStatus.OPEN else []
+    ranked = ranking_cache.ranked_candidates(session, need, now=now, limit=30) if need.status == NeedStatus.OPEN else []
     received = need_service.applications_of(session, need)
     taken = {a.candidate_id for a in received}
     candidate_ids = [p.id for p, _ in ranked] + [a.candidate_id for a in received if a.candidate_id]

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from extensions import db
 from forms.candidate import NeedSearchForm
 from models import Need, utcnow
-from services import need_search
+from services import need_search, search_cache
 from services.candidate_space import is_public_need
 from services.localtime import paris_from_utc
 from services.profile import qualification_choices
@@ -54,7 +54,7 @@ def search():
             kind=form.kind.data or None, date_from=form.date_from.data, date_to=form.date_to.data,
         )
         page = request.args.get("page", "1")
-        result = need_search.search(db.session, filters, now=utcnow(), page=int(page) if page.isdigit() else 1)
+        result = search_cache.search(db.session, filters, now=utcnow(), page=int(page) if page.isdigit() else 1)
     return render_template("public/search.html", form=form, result=result), 200 if result is not None else 422
 
 

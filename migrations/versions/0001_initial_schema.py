@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 17:51:33.331157
+Create Date: 2026-11-24 18:02:42.077015
 """
 
 import sqlalchemy as sa
@@ -27,6 +27,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('active_daily', schema=None) as batch_op:
         batch_op.create_index('ix_active_daily_lookup', ['entity', 'level', 'region_code', 'day', 'departement_code', 'prev_day', 'entities'], unique=False)
+
+    op.create_table('cache_entry',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_cache_entry'))
+    )
+    with op.batch_alter_table('cache_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cache_entry_expires_at'), ['expires_at'], unique=False)
 
     op.create_table('held_stat',
     sa.Column('need_id', sa.Integer(), nullable=False),
@@ -639,6 +648,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_held_stat_candidate')
 
     op.drop_table('held_stat')
+    with op.batch_alter_table('cache_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_cache_entry_expires_at'))
+
+    op.drop_table('cache_entry')
     with op.batch_alter_table('active_daily', schema=None) as batch_op:
         batch_op.drop_index('ix_active_daily_lookup')
 

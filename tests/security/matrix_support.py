@@ -9,8 +9,9 @@ from tests.conftest import REFERENCE_TABLES
 from tests.security.actors import ACTORS
 
 LOGIN = "login"  # 302 to the login page
-# Rows a read may legitimately write: the audit trail (exports are audited) and rate-limit counters.
-READ_MAY_WRITE = {"audit_log", "rate_limit_hit"}
+# Rows a read may legitimately write: the audit trail (exports are audited), rate-limit counters and
+# the shared cache's entries (services/cache.py).
+READ_MAY_WRITE = {"audit_log", "rate_limit_hit", "cache_entry"}
 IGNORED_COLUMNS = {("user_account", "last_seen_at")}
 
 
