@@ -1,7 +1,8 @@
 """ARS figures: fill rate, time to fill, tension, by territory, qualification and period.
 
-Every figure is one SQL aggregation (GROUP BY, COUNT DISTINCT, CASE, window functions); no
-Python loop ever walks the slots. The definitions shown to ARS users live in ``DEFINITIONS``.
+Every figure is one SQL aggregation over the refresh's daily summaries (two for the median:
+its histogram, then the needs of its middle bucket); no Python loop ever walks the slots.
+The definitions shown to ARS users live in ``DEFINITIONS``.
 
 Conventions (also written on the dashboard):
 - The period is a range of local (Europe/Paris) calendar days; a slot belongs to the day of

@@ -17,3 +17,12 @@ def test_command_rebuilds_the_facts_and_records_its_time(data, runner, db):
     db.rollback()
     assert db.scalar(select(func.count()).select_from(slot_stat)) == 11
     assert last_refresh(db) is not None
+
+
+def test_later_runs_are_incremental_unless_full_is_asked(data, runner):
+    assert "(calcul complet)" in runner.invoke(args=["refresh-ars-stats"]).output  # first run
+    # The data set was written just before the first run, within the 30-minute margin: the 11
+    # started slots' needs are all recomputed, but incrementally.
+    assert "11 créneaux calculés" in (second := runner.invoke(args=["refresh-ars-stats"]).output)
+    assert "(incrémental, " in second
+    assert "(calcul complet)" in runner.invoke(args=["refresh-ars-stats", "--full"]).output
