@@ -1,4 +1,28 @@
--- wrk reporter: one JSON line with requests/s, latency percentiles (ms) and errors.
+-- wrk script: optional think time, then one JSON line with requests/s, latency percentiles (ms) and errors.
+--
+-- WRK_THINK_MIN_MS / WRK_THINK_MAX_MS (environment): each connection, like a person, waits a
+-- random time in that range after every answer before its next request (wrk's delay()). The
+-- latency wrk records runs from sending a request to its answer: the think time is not in it.
+-- Without them every connection sends its next request at once (closed loop, no think time).
+local think_min = tonumber(os.getenv("WRK_THINK_MIN_MS") or "0")
+local think_max = tonumber(os.getenv("WRK_THINK_MAX_MS") or "0")
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", os.time() * 1000 + threads)
+end
+
+function init(args)
+  math.randomseed(seed or os.time())
+end
+
+if think_max > 0 then
+  delay = function()
+    return math.random(think_min, think_max)
+  end
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   local seconds = summary.duration / 1e6
