@@ -154,10 +154,17 @@ class SharedCache:
 
     def fetch(self, key: str, compute: Callable[[], T], *, ttl: int, now: datetime,
               dump: Callable[[T], Any] = lambda value: value, load: Callable[[Any], T] = lambda value: value) -> T:
-        """The cached value (through ``load``), or ``compute()`` stored (through ``dump``)."""
+        """The cached value (through ``load``), or ``compute()`` stored (through ``dump``).
+
+        An entry ``load`` cannot read (written by an older version of the code: a field added
+        or renamed) counts as a miss and is replaced.
+        """
         cached = self.get(key, now=now)
         if cached is not None:
-            return load(cached)
+            try:
+                return load(cached)
+            except (KeyError, IndexError, TypeError, ValueError):
+                log.warning("cache entry %s does not fit its reader: recomputed", key, exc_info=True)
         value = compute()
         self.set(key, dump(value), ttl=ttl, now=now)
         return value

@@ -62,13 +62,15 @@ def shown_profiles(session, ids: list[int]) -> dict[int, CandidateProfile]:
 
 def ranked_candidates(session, need: Need, *, now: datetime, limit: int) -> list[tuple[CandidateProfile, Result]]:
     """``rank_for_need(session, need, now=now, limit=limit)``, from the cache when fresh."""
-    key = ranking_key(session, need, now, limit)
-    cache = current_cache()
-    cached = cache.get(key, now=now)
-    if cached is not None:
-        profiles = shown_profiles(session, [candidate_id for candidate_id, _ in cached])
-        return [(profiles[candidate_id], result_from_json(result)) for candidate_id, result in cached
-                if candidate_id in profiles]
-    ranked = rank_for_need(session, need, now=now, limit=limit)
-    cache.set(key, [[profile.id, result_to_json(result)] for profile, result in ranked], ttl=ttl("ranking"), now=now)
-    return ranked
+
+    def dump(ranked) -> list:
+        return [[profile.id, result_to_json(result)] for profile, result in ranked]
+
+    def load(cached: list) -> list:
+        results = [(candidate_id, result_from_json(result)) for candidate_id, result in cached]
+        profiles = shown_profiles(session, [candidate_id for candidate_id, _ in results])
+        return [(profiles[candidate_id], result) for candidate_id, result in results if candidate_id in profiles]
+
+    return current_cache().fetch(ranking_key(session, need, now, limit),
+                                 lambda: rank_for_need(session, need, now=now, limit=limit),
+                                 ttl=ttl("ranking"), now=now, dump=dump, load=load)

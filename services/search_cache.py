@@ -26,20 +26,21 @@ def search_key(filters: need_search.SearchFilters, page: int) -> str:
 
 def search(session, filters: need_search.SearchFilters, *, now: datetime, page: int = 1) -> need_search.Page:
     """``need_search.search(session, filters, now=now, page=page)``, from the cache when fresh."""
-    key = search_key(filters, page)
-    cache = current_cache()
-    cached = cache.get(key, now=now)
-    if cached is None:
-        result = need_search.search(session, filters, now=now, page=page)
-        cache.set(key, {"hits": [[hit.need.id, hit.distance_km] for hit in result.hits], "total": result.total,
-                        "number": result.number, "pages": result.pages}, ttl=ttl("search"), now=now)
-        return result
-    ids = [need_id for need_id, _ in cached["hits"]]
-    needs = {need.id: need for need in session.scalars(need_search.public_needs_query().where(Need.id.in_(ids))).unique()}
-    local_now = paris_from_utc(now)
-    hits = []
-    for need_id, distance in cached["hits"]:
-        slots = need_search.upcoming_slots(needs[need_id], local_now, filters.date_from) if need_id in needs else []
-        if slots:
-            hits.append(need_search.Hit(needs[need_id], distance, slots))
-    return need_search.Page(hits, cached["total"], cached["number"], cached["pages"])
+
+    def dump(result: need_search.Page) -> dict:
+        return {"hits": [[hit.need.id, hit.distance_km] for hit in result.hits], "total": result.total,
+                "number": result.number, "pages": result.pages}
+
+    def load(cached: dict) -> need_search.Page:
+        ids = [need_id for need_id, _ in cached["hits"]]
+        needs = {need.id: need for need in session.scalars(need_search.public_needs_query().where(Need.id.in_(ids))).unique()}
+        local_now = paris_from_utc(now)
+        hits = []
+        for need_id, distance in cached["hits"]:
+            slots = need_search.upcoming_slots(needs[need_id], local_now, filters.date_from) if need_id in needs else []
+            if slots:
+                hits.append(need_search.Hit(needs[need_id], distance, slots))
+        return need_search.Page(hits, cached["total"], cached["number"], cached["pages"])
+
+    return current_cache().fetch(search_key(filters, page), lambda: need_search.search(session, filters, now=now, page=page),
+                                 ttl=ttl("search"), now=now, dump=dump, load=load)

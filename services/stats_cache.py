@@ -48,13 +48,11 @@ def plain(value):
 
 def dashboard(session: Session, scope: Scope, now_utc: datetime, sort: stats_dashboard.Sort) -> dict:
     """``stats_dashboard.build``'s board, from the cache when this refresh's board is there."""
-    key = board_key(scope, sort)
-    cache = current_cache()
-    cached = cache.get(key, now=now_utc)
-    if cached is None:
-        board = stats_dashboard.build(session, scope, now_utc, sort)
-        cache.set(key, plain(board), ttl=ttl("ars"), now=now_utc)
-        return board
-    figures = stats.KeyFigures(**cached["figures"])
-    figures.urgent = stats.urgent_open_needs(session, scope, now_utc)
-    return {**cached, "figures": figures}
+
+    def with_live_urgent(cached: dict) -> dict:
+        figures = stats.KeyFigures(**cached["figures"])
+        figures.urgent = stats.urgent_open_needs(session, scope, now_utc)
+        return {**cached, "figures": figures}
+
+    return current_cache().fetch(board_key(scope, sort), lambda: stats_dashboard.build(session, scope, now_utc, sort),
+                                 ttl=ttl("ars"), now=now_utc, dump=plain, load=with_live_urgent)

@@ -124,3 +124,11 @@ def test_an_admin_picking_a_region_is_not_served_the_whole_country(facts, client
 def test_a_broken_cache_still_shows_the_board(facts, client, broken_cache):
     assert RATE.search(board_page(client, facts.ars)).group(1) == "72,7\u00a0%"
     assert broken_cache.calls == 2  # one read, one write, both failed and logged
+
+
+def test_a_board_cached_by_an_older_version_is_recomputed(facts, db, backend):
+    from services.cache import current_cache
+
+    scope, sort = july_scope(db, facts.ars), stats_dashboard.Sort()
+    current_cache().set(stats_cache.board_key(scope, sort), {"figures": {"posted": 1}}, ttl=60, now=URGENT_NOW)
+    assert stats_cache.dashboard(db, scope, URGENT_NOW, sort)["figures"].posted == 11

@@ -131,3 +131,12 @@ def test_a_broken_cache_still_ranks(client, db, team, login, broken_cache):
     response = client.get(f"/etablissement/besoins/{need.id}")
     assert response.status_code == 200 and "Ysolde" in response.get_data(as_text=True)
     assert broken_cache.calls == 2
+
+
+def test_a_ranking_cached_by_an_older_version_is_recomputed(db, team, backend):
+    from services.cache import current_cache
+
+    _, need, near, far, applicant = team
+    current_cache().set(ranking_key(db, need, NOW, 30), [[far.id, {"subject_id": str(far.id), "score": 99.0}]],
+                        ttl=60, now=NOW)
+    assert ids(ranked_candidates(db, need, now=NOW, limit=30)) == {near.id, far.id, applicant.candidate_id}

@@ -122,3 +122,14 @@ def test_a_cache_write_never_commits_the_request_work(app, db):
     assert db.get(CacheEntry, "request-work") is None
     expected = None if db.get_bind().dialect.name == "sqlite" else "value"
     assert current_cache().get("test:s", now=NOW) == expected
+
+
+def test_an_entry_its_reader_cannot_read_is_recomputed(db, backend, caplog):
+    """An entry written by an older version of the code (a field renamed) is a miss."""
+    cache = current_cache()
+    cache.set("test:v", {"old_field": 1}, ttl=60, now=NOW)
+    with caplog.at_level(logging.WARNING, logger="services.cache"):
+        value = cache.fetch("test:v", lambda: {"new_field": 2}, ttl=60, now=NOW, load=lambda v: {"new_field": v["new_field"]})
+    assert value == {"new_field": 2}
+    assert cache.get("test:v", now=NOW) == {"new_field": 2}
+    assert "cache entry test:v does not fit its reader" in caplog.text
