@@ -87,6 +87,7 @@ def app(_schema, tmp_path):
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "REDIS_URL": None,  # the shared cache in the tables emptied after each test (tests/cache tests Redis)
     })
 
     @app.before_request
