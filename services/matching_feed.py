@@ -43,6 +43,7 @@ from models import (
     User,
 )
 from models.enums import AssignmentState, AvailabilityKind, NeedKind, NeedStatus, Public
+from services import matching_bounds
 from services.availability import windows_for
 from services.localtime import paris_from_utc
 
@@ -202,26 +203,40 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         return []
     span = (min(s.start for s in slots), max(s.end for s in slots))
     base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
+    columns = CANDIDATE_COLUMNS
+    if not include_ineligible:  # tight bounds (services.matching_bounds) let the early stop work
+        columns += (matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty,
+                                                    config.qualification_rules),
+                    matching_bounds.starts_covered_column([s.start for s in slots]))
     pool_ids = set(session.scalars(select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id)))
     lat, lon = need.establishment.lat, need.establishment.lon
     results: list[Result] = []
     if pool_ids:  # every pool member is scored, however far: they come first when eligible
         results += _score(session, engine_need, config, session.execute(
-            base.where(CandidateProfile.id.in_(pool_ids)).with_only_columns(*CANDIDATE_COLUMNS)).all(), span,
+            base.where(CandidateProfile.id.in_(pool_ids)).with_only_columns(*columns)).all(), span,
             include_ineligible)
     wanted = limit - sum(1 for r in results if r.eligible)
     others = base.where(CandidateProfile.id.not_in(pool_ids)) if pool_ids else base
     queue: list[tuple] = []  # (-best possible score, id, row) of loaded rows not scored yet
+    bounds: dict[tuple, float] = {}
     inner = None
     for ring in ((MAX_RADIUS_KM,) if include_ineligible else RINGS_KM):
-        query = others.where(_flat_within(lat, lon, ring))
-        if inner is not None:
-            query = query.where(~_flat_within(lat, lon, inner))
+        query = others.where(_ring_box(lat, lon, ring), _flat_within(lat, lon, ring))
+        if inner is not None:  # farther than ``inner``: only those whose radius reaches that far
+            query = query.where(~_flat_within(lat, lon, inner), CandidateProfile.radius_km >= inner)
         inner = ring
-        for row in session.execute(query.with_only_columns(*CANDIDATE_COLUMNS)):
+        for row in session.execute(query.with_only_columns(*columns)):
             distance = haversine_km(lat, lon, row.lat, row.lon)
-            if include_ineligible or distance <= row.radius_km + ROUNDING_MARGIN_KM:
+            if include_ineligible:
                 queue.append((-_upper_bound(config, distance, row.radius_km, 1.0), round(distance, 1), row.id, row))
+            elif distance <= row.radius_km + ROUNDING_MARGIN_KM and row.starts_covered != 0:
+                key = (round(distance, 1), row.radius_km, row.starts_covered, row.code_fit, bool(row.qualification_text))
+                if key not in bounds:  # many candidates share a commune's point: one computation each
+                    share = 1.0 if row.starts_covered is None else row.starts_covered / len(slots)
+                    fit = matching_bounds.qualification_bound(row.code_fit, key[4], need.qualification_code,
+                                                              need.nurse_on_duty, config.qualification_rules, config)
+                    bounds[key] = _upper_bound(config, distance, row.radius_km, share, fit)
+                queue.append((-bounds[key], key[0], row.id, row))
         queue.sort(key=lambda item: item[:3])
         # Nobody beyond this ring (not loaded yet) can score above ``beyond``.
         beyond = -1.0 if ring == MAX_RADIUS_KM else _upper_bound(config, ring, MAX_RADIUS_KM, 1.0)
@@ -275,8 +290,10 @@ def _score(session, engine_need, config, rows, span, include_ineligible: bool) -
     return matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
 
 
-def _upper_bound(config: MatchingConfig, distance_km: float, radius_km: float, availability_share: float) -> float:
-    """The highest score the engine can give at this distance (qualification taken as perfect).
+def _upper_bound(config: MatchingConfig, distance_km: float, radius_km: float, availability_share: float,
+                 qualification: float = 1.0) -> float:
+    """The highest score the engine can give at this distance, with at most these availability and
+    qualification components.
 
     Rounded like the engine's score, from a distance rounded down: a result scoring strictly
     more beats everyone whose bound this is.
@@ -290,7 +307,7 @@ def _upper_bound(config: MatchingConfig, distance_km: float, radius_km: float, a
     else:
         zone = (radius_km - distance) / (radius_km - close)
     weights = config.weights
-    best = weights["qualification"] + weights["zone"] * zone + weights["availability"] * availability_share
+    best = weights["qualification"] * qualification + weights["zone"] * zone + weights["availability"] * availability_share
     return round(100 * best / sum(weights.values()), 1)
 
 
@@ -345,13 +362,25 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
     return query.where(*conditions)
 
 
+def _ring_box(lat: float, lon: float, ring_km: float):
+    """The bounding box of a ring's reach, so that the (lat, lon) index reads the ring's rows only,
+    not the whole band of the largest radius."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, _reach(ring_km))
+    return and_(CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon))
+
+
+def _reach(km: float):
+    """``km`` with the flat-earth safety margin (a number or a column)."""
+    return km * 1.05 + 1
+
+
 def _flat_within(lat: float, lon: float, reach_km, lat_column=CandidateProfile.lat, lon_column=CandidateProfile.lon):
     """Flat-earth distance from (lat, lon) within ``reach_km`` (a number or a column), with a
     safety margin: may keep a few too far (the engine measures exactly), never drops one in reach."""
     kx = KM_PER_DEGREE * cos(radians(lat))
     dy = (lat_column - lat) * KM_PER_DEGREE
     dx = (lon_column - lon) * kx
-    reach = reach_km * 1.05 + 1
+    reach = _reach(reach_km)
     return dy * dy + dx * dx <= reach * reach
 
 
@@ -391,13 +420,19 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     booked = booked_periods(session, [profile.id], span).get(profile.id, ())
     candidate = candidate_to_engine(profile, booked, span)
     windows = [(w.start, w.end) for w in candidate.availability]
+    fits: dict[tuple[str, bool], float] = {}  # qualification bound per (post, nurse on duty)
     queue = []
     for row in rows:
         inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, windows))
         if inside:  # none of its open slots in his availability: the engine would exclude it
             distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
             if distance <= reach + ROUNDING_MARGIN_KM:
-                bound = _upper_bound(config, distance, candidate.radius_km, inside / len(slots[row.id]))
+                post = (row.qualification_code, row.nurse_on_duty)
+                if post not in fits:
+                    fits[post] = matching_bounds.qualification_bound(
+                        matching_bounds.declared_fit(*post, candidate.qualifications, config.qualification_rules),
+                        bool(candidate.qualification_text), *post, config.qualification_rules, config)
+                bound = _upper_bound(config, distance, candidate.radius_km, inside / len(slots[row.id]), fits[post])
                 queue.append((-bound, round(distance, 1), row.id, row))
     queue.sort(key=lambda item: item[:3])
     results: list[Result] = []

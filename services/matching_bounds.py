@@ -1,0 +1,98 @@
+"""Upper bounds of the engine's components, read in SQL with the prefiltered candidates.
+
+In a dense town thousands of candidates stand at the same distance from the workplace, so a
+bound from the distance alone cannot tell them apart and the feed would score them all. Two
+cheap columns make the bound tight enough for the early stop to work:
+- the best qualification score the candidate's declared codes could give for the post (years
+  and the nurse-on-duty rule applied; a free text can give at most ``fuzzy_max_score``);
+- how many of the need's slots *start* inside one of the candidate's availability rules. A
+  slot the engine counts as covered lies inside a merged window, so its start lies inside one
+  of the rules the window is made of: the count can only overstate the engine's, and a
+  candidate at 0 covers no slot (the engine would exclude him).
+Both can only overstate what the engine gives, so the ranking stays exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import Time, and_, case, exists, func, literal, or_, select
+
+from matching import MatchingConfig, QualificationRules
+from matching.qualifications import ANYONE, PostRule
+from models import AvailabilityRule, CandidateProfile, CandidateQualification
+from models.enums import AvailabilityKind
+
+# Beyond this many slots the per-slot columns cost more than they save: the bound takes 1.
+MAX_SLOTS_BOUNDED = 16
+
+
+def _declared_rules(post: str, nurse_on_duty: bool, rules: QualificationRules) -> list[PostRule]:
+    """The post's table lines a declared code may meet here, best score first."""
+    return sorted((rule for rule in rules.rules_for(post)
+                   if rule.code != ANYONE and (nurse_on_duty or not rule.requires_nurse_on_duty)),
+                  key=lambda rule: -rule.score)
+
+
+def code_fit_column(post: str, nurse_on_duty: bool, rules: QualificationRules):
+    """The best score among the post's table lines the candidate's declared codes meet (0 if none)."""
+    whens = [(and_(CandidateQualification.code == rule.code,
+                   func.coalesce(CandidateQualification.validated_years, 0) >= rule.min_validated_years), rule.score)
+             for rule in _declared_rules(post, nurse_on_duty, rules)]
+    if not whens:
+        return literal(0.0).label("code_fit")
+    return (select(func.max(case(*whens, else_=0.0)))
+            .where(CandidateQualification.profile_id == CandidateProfile.id)
+            .scalar_subquery().label("code_fit"))
+
+
+def declared_fit(post: str, nurse_on_duty: bool, qualifications, rules: QualificationRules) -> float:
+    """The same as ``code_fit_column`` for qualifications already loaded (code, validated_years)."""
+    return max((rule.score for rule in _declared_rules(post, nurse_on_duty, rules) for q in qualifications
+                if q.code == rule.code and (q.validated_years or 0) >= rule.min_validated_years), default=0.0)
+
+
+def qualification_bound(code_fit: float | None, has_text: bool, post: str, nurse_on_duty: bool,
+                        rules: QualificationRules, config: MatchingConfig) -> float:
+    """Upper bound of the qualification component: the declared codes' fit, what a free text could
+    give at most, and the score the post gives anyone."""
+    best = float(code_fit or 0.0)
+    if has_text:
+        best = max(best, config.fuzzy_max_score * max(
+            (rule.score for rule in _declared_rules(post, nurse_on_duty, rules) if rule.min_validated_years == 0),
+            default=0.0))
+    anyone = max((rule.score for rule in rules.rules_for(post) if rule.code == ANYONE), default=0.0)
+    return max(best, anyone)
+
+
+def starts_covered_column(starts: Sequence[datetime]):
+    """How many of ``starts`` (local times) lie inside one of the candidate's availability rules;
+    None when there are too many slots to check this way."""
+    if len(starts) > MAX_SLOTS_BOUNDED:
+        return literal(None).label("starts_covered")
+    flags = [case((exists().where(AvailabilityRule.profile_id == CandidateProfile.id, _rule_holds(moment)), 1), else_=0)
+             for moment in starts]
+    return sum(flags[1:], flags[0]).label("starts_covered")
+
+
+def _rule_holds(moment: datetime):
+    """The rule's intervals contain ``moment`` (the same reading as services.availability):
+    a period covers whole days; a weekly rule runs from start_time to end_time on its weekdays,
+    into the next morning when the end is not after the start; ``unavailable`` holds nothing."""
+    day, at = moment.date(), moment.time()
+    eve = day - timedelta(days=1)
+    start = func.coalesce(AvailabilityRule.start_time, literal(time.min, Time))
+    end = func.coalesce(AvailabilityRule.end_time, literal(time.min, Time))
+    overnight = end <= start
+
+    def weekly_on(date_):
+        return and_(AvailabilityRule.kind == AvailabilityKind.WEEKLY, AvailabilityRule.start_date <= date_,
+                    AvailabilityRule.end_date >= date_, AvailabilityRule.weekdays.op("&")(1 << date_.weekday()) != 0)
+
+    return or_(
+        and_(AvailabilityRule.kind == AvailabilityKind.PERIOD, AvailabilityRule.start_date <= day,
+             AvailabilityRule.end_date >= day),
+        and_(weekly_on(day), start <= at, or_(end > at, overnight)),
+        and_(weekly_on(eve), overnight, end > at),
+    )

@@ -1,0 +1,102 @@
+"""The SQL bounds that let the ranking stop early: never below what the engine gives."""
+
+from datetime import date, datetime, time, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+import matching
+from models import AvailabilityRule, CandidateProfile
+from models.enums import AvailabilityKind
+from services import matching_bounds, matching_feed
+from services.availability import windows_for
+from services.matching_feed import candidate_to_engine, engine_config, need_to_engine, open_slots, rank_for_need
+from tests.builders import BASE_DAY
+
+NOW = datetime(2027, 7, 1, 8, 0)
+DAY0 = date(2027, 7, 5)  # a Monday
+
+times = st.one_of(st.none(), st.sampled_from([time(h, m) for h in (0, 6, 7, 8, 13, 14, 20, 21, 22, 23) for m in (0, 30)]))
+rules = st.lists(st.tuples(
+    st.sampled_from([AvailabilityKind.WEEKLY, AvailabilityKind.WEEKLY, AvailabilityKind.PERIOD,
+                     AvailabilityKind.UNAVAILABLE]),
+    st.integers(0, 6), st.integers(0, 6),  # first day offset, length
+    st.integers(0, 127), times, times,
+), min_size=1, max_size=3)
+moments = st.builds(lambda day, minutes: datetime.combine(DAY0 + timedelta(days=day), time()) + timedelta(minutes=minutes),
+                    st.integers(0, 10), st.integers(0, 24 * 60 - 1))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=rules, moment=moments)
+def test_a_start_is_counted_exactly_when_a_rule_holds_it(build, db, drawn, moment):
+    """Cross-checked with the calendar expansion the engine reads (services.availability):
+    the SQL says a rule holds ``moment`` exactly when the windows of the candidate's rules,
+    days off left aside, contain it."""
+    profile = db.scalar(select(CandidateProfile)) or build.candidate()
+    db.execute(delete(AvailabilityRule).where(AvailabilityRule.profile_id == profile.id))
+    built = [AvailabilityRule(profile_id=profile.id, kind=kind, start_date=DAY0 + timedelta(days=first),
+                              end_date=DAY0 + timedelta(days=first + length), weekdays=weekdays,
+                              start_time=start, end_time=end)
+             for kind, first, length, weekdays, start, end in drawn]
+    db.add_all(built)
+    db.flush()
+    counted = db.scalar(select(matching_bounds.starts_covered_column([moment]))
+                        .where(CandidateProfile.id == profile.id))
+    span = (moment - timedelta(days=2), moment + timedelta(days=2))
+    windows = windows_for([r for r in built if r.kind != AvailabilityKind.UNAVAILABLE], *span)
+    assert counted == (1 if any(w.start <= moment < w.end for w in windows) else 0)
+
+
+def test_a_slot_the_engine_covers_always_counts(build, db):
+    """Days off remove hours from the windows but not from the count: the count may only be higher."""
+    profile = build.candidate(availability=[(date(2027, 7, 1), date(2027, 7, 31))])
+    profile.availability_rules.append(AvailabilityRule(kind=AvailabilityKind.UNAVAILABLE, start_date=date(2027, 7, 12),
+                                                       end_date=date(2027, 7, 12)))
+    db.flush()
+    covered, off = datetime(2027, 7, 11, 9), datetime(2027, 7, 12, 9)
+    counted = db.scalar(select(matching_bounds.starts_covered_column([covered, off]))
+                        .where(CandidateProfile.id == profile.id))
+    assert counted == 2  # the engine covers only the first; the bound says two, never fewer
+
+
+def test_the_declared_codes_bound_follows_the_table(build, db):
+    rules = engine_config(db).qualification_rules
+    # AS post: the AS code scores 1, an IDE (over-qualified) less, a first-year nursing student nothing yet.
+    aide = build.candidate(qualifications=(("AS", None),))
+    nurse = build.candidate(qualifications=(("IDE", None),))
+    student = build.candidate(qualifications=(("ESI", 0),))
+    column = matching_bounds.code_fit_column("AS", True, rules)
+    fits = dict(db.execute(select(CandidateProfile.id, column)).all())
+    ide_score = next(rule.score for rule in rules.rules_for("AS") if rule.code == "IDE")
+    assert (fits[aide.id], fits[nurse.id], fits[student.id]) == (1.0, ide_score, 0.0)
+    assert ide_score < 1.0
+    assert matching_bounds.declared_fit("AS", True, [matching.Qualification("IDE", None)], rules) == ide_score
+
+
+def test_early_stop_with_tight_bounds_gives_what_the_engine_gives_on_everyone(build, db, monkeypatch):
+    """Candidates at one same point, differing only by qualification and by the share of three
+    nights they cover: scored two at a time, the list is still the engine's on the whole table."""
+    monkeypatch.setattr(matching_feed, "BATCH", 2)
+    nights = [(datetime.combine(BASE_DAY + timedelta(days=d), time(21)),
+               datetime.combine(BASE_DAY + timedelta(days=d + 1), time(7))) for d in range(3)]
+    need = build.need(slots=nights)
+    first_night_only = [(BASE_DAY, BASE_DAY + timedelta(days=1))]
+    for qualifications, availability in [
+        ((("IDE", None),), None), ((("AS", None),), first_night_only), ((("AS", None),), None),
+        ((("ESI", 3),), None), ((), None), ((("AS", None),), [(date(2027, 9, 1), date(2027, 9, 30))]),
+        ((("IDE", None),), first_night_only), ((("AS", None),), None),
+    ]:
+        fields = {"availability": availability} if availability else {}
+        if not qualifications:
+            fields["qualification_text"] = "aide-soignante diplômée"
+        build.candidate(qualifications=qualifications, **fields)
+    slots = open_slots(need, NOW)
+    span = (slots[0].start, slots[-1].end)
+    everyone = [candidate_to_engine(p, (), span) for p in db.scalars(select(CandidateProfile))]
+    expected = matching.rank_candidates(need_to_engine(need, slots), everyone, engine_config(db))
+    for limit in (1, 3, 5, 50):
+        ranked = rank_for_need(db, need, now=NOW, limit=limit)
+        assert [(str(p.id), r.score) for p, r in ranked] == [(r.subject_id, r.score) for r in expected[:limit]]
+    assert len(expected) == 7  # all but the September one (no night covered); ESI 3 years may fill AS
