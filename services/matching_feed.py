@@ -256,7 +256,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 r.subject_id))
     top = results[:limit]
-    profiles = _profiles(session, [int(r.subject_id) for r in top])
+    profiles = shown_profiles(session, [int(r.subject_id) for r in top])
     return [(profiles[int(r.subject_id)], r) for r in top]
 
 
@@ -311,7 +311,7 @@ def _upper_bound(config: MatchingConfig, distance_km: float, radius_km: float, a
     return round(100 * best / sum(weights.values()), 1)
 
 
-def _profiles(session, ids: Sequence[int]) -> dict[int, CandidateProfile]:
+def shown_profiles(session, ids: Sequence[int]) -> dict[int, CandidateProfile]:
     """The shown candidates as ORM objects, with what the pages display."""
     if not ids:
         return {}

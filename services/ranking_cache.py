@@ -17,12 +17,11 @@ import dataclasses
 from datetime import datetime
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import selectinload
 
 from matching import Result
 from models import Application, Assignment, CandidateProfile, Need, PoolMember
 from services.cache import cache_key, current_cache, ttl
-from services.matching_feed import open_slots, rank_for_need
+from services.matching_feed import open_slots, rank_for_need, shown_profiles
 
 
 def need_state(session, need: Need, now: datetime) -> list:
@@ -51,13 +50,6 @@ def result_to_json(result: Result) -> dict:
 
 def result_from_json(data: dict) -> Result:
     return Result(**{**data, "covered_slot_indexes": tuple(data["covered_slot_indexes"])})
-
-
-def shown_profiles(session, ids: list[int]) -> dict[int, CandidateProfile]:
-    """The profiles as the page shows them (name, public, commune), in two IN queries."""
-    found = session.scalars(select(CandidateProfile).where(CandidateProfile.id.in_(ids))
-                            .options(selectinload(CandidateProfile.user), selectinload(CandidateProfile.commune)))
-    return {profile.id: profile for profile in found}
 
 
 def ranked_candidates(session, need: Need, *, now: datetime, limit: int) -> list[tuple[CandidateProfile, Result]]:
