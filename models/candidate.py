@@ -88,4 +88,7 @@ class AvailabilityRule(Base):
     profile: Mapped[CandidateProfile] = relationship(back_populates="availability_rules")
 
 
-Index("ix_candidate_profile_lat_lon", CandidateProfile.lat, CandidateProfile.lon)
+# The place index: a box reads lat/lon/radius from the index alone, and the candidates living at
+# one point (a commune's centre) come in id order, the ranking's tie-break (services.matching_feed).
+Index("ix_candidate_profile_place", CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.id,
+      CandidateProfile.radius_km)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Time, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Time, and_, case, func, literal, or_, select
 
 from matching import MatchingConfig, QualificationRules
 from matching.qualifications import ANYONE, PostRule
@@ -71,9 +71,11 @@ def starts_covered_column(starts: Sequence[datetime]):
     None when there are too many slots to check this way."""
     if len(starts) > MAX_SLOTS_BOUNDED:
         return literal(None).label("starts_covered")
-    flags = [case((exists().where(AvailabilityRule.profile_id == CandidateProfile.id, _rule_holds(moment)), 1), else_=0)
-             for moment in starts]
-    return sum(flags[1:], flags[0]).label("starts_covered")
+    # One pass over the candidate's rules: for each start, whether any rule holds it.
+    flags = [func.max(case((_rule_holds(moment), 1), else_=0)) for moment in starts]
+    counted = (select(sum(flags[1:], flags[0])).where(AvailabilityRule.profile_id == CandidateProfile.id)
+               .scalar_subquery())
+    return func.coalesce(counted, 0).label("starts_covered")
 
 
 def _rule_holds(moment: datetime):

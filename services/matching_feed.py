@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from heapq import heappop, heappush
 from math import cos, radians
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -171,8 +172,7 @@ def _booked(session, which, span: tuple[datetime, datetime]) -> dict[int, list[t
 
 # --- ranking for a need --------------------------------------------------------------------------
 
-# Columns the engine needs from a profile: loaded as plain rows, never as ORM objects, because
-# the prefilter may keep thousands of candidates and only the top few are shown.
+# Columns the engine needs from a profile: read for the candidates scored only, as plain rows.
 CANDIDATE_COLUMNS = (
     CandidateProfile.id, CandidateProfile.public, CandidateProfile.birth_date, CandidateProfile.lat,
     CandidateProfile.lon, CandidateProfile.radius_km, CandidateProfile.qualification_text,
@@ -182,15 +182,20 @@ CANDIDATE_COLUMNS = (
 BATCH = 200  # candidates (or needs) scored at a time, best possible score first
 # Rings loaded outwards from the workplace, so that a dense area reads only its close candidates.
 RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
+# Candidates living at one point (a commune's centre) beyond which the point is read page by page,
+# in id order (the tie-break among equal scores at one distance), rather than all at once.
+CROWDED_POINT = 300
+PAGE = 200  # the first page of a crowded point; each next one is twice as long
 
 
 def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
                   include_ineligible: bool = False) -> list[tuple[CandidateProfile, Result]]:
     """The best candidates for the need's open slots, pool members ("vivier") first among the eligible.
 
-    Exact: the result is what the engine gives on every prefiltered candidate. Candidates are
-    scored in batches, highest possible score first (from the distance alone), and the search
-    stops once nobody left could still enter the list; so a dense area costs what a sparse one does.
+    Exact: the result is what the engine gives on every prefiltered candidate, ties broken by
+    distance then id. Candidates are scored in batches, highest possible score first, and the
+    search stops once nobody left could still enter the list; a crowded town is read page by page
+    in id order, so that it costs what a sparse one does when its first candidates fill the list.
     """
     slots = open_slots(need, now)
     if not slots:
@@ -202,78 +207,155 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         log.warning("need %s cannot be matched", need.id, exc_info=True)
         return []
     span = (min(s.start for s in slots), max(s.end for s in slots))
-    base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
-    columns = CANDIDATE_COLUMNS
-    if not include_ineligible:  # tight bounds (services.matching_bounds) let the early stop work
-        columns += (matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty,
-                                                    config.qualification_rules),
-                    matching_bounds.starts_covered_column([s.start for s in slots]))
+    search = _CandidateSearch(session, need, slots, config, include_ineligible)
     pool_ids = set(session.scalars(select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id)))
-    lat, lon = need.establishment.lat, need.establishment.lon
     results: list[Result] = []
     if pool_ids:  # every pool member is scored, however far: they come first when eligible
-        results += _score(session, engine_need, config, session.execute(
-            base.where(CandidateProfile.id.in_(pool_ids)).with_only_columns(*columns)).all(), span,
-            include_ineligible)
+        results += _score(session, engine_need, config, session.scalars(
+            search.prefilter(in_area=False).where(CandidateProfile.id.in_(pool_ids))
+            .with_only_columns(CandidateProfile.id)).all(), span, include_ineligible)
     wanted = limit - sum(1 for r in results if r.eligible)
-    others = base.where(CandidateProfile.id.not_in(pool_ids)) if pool_ids else base
-    queue: list[tuple] = []  # (-best possible score, id, row) of loaded rows not scored yet
-    bounds: dict[tuple, float] = {}
-    inner = None
+    search.exclude(pool_ids)
+    inner, done = None, False
     for ring in ((MAX_RADIUS_KM,) if include_ineligible else RINGS_KM):
-        query = others.where(_ring_box(lat, lon, ring), _flat_within(lat, lon, ring))
-        if inner is not None:  # farther than ``inner``: only those whose radius reaches that far
-            query = query.where(~_flat_within(lat, lon, inner), CandidateProfile.radius_km >= inner)
+        search.load_ring(ring, inner)
         inner = ring
-        for row in session.execute(query.with_only_columns(*columns)):
-            distance = haversine_km(lat, lon, row.lat, row.lon)
-            if include_ineligible:
-                queue.append((-_upper_bound(config, distance, row.radius_km, 1.0), round(distance, 1), row.id, row))
-            elif distance <= row.radius_km + ROUNDING_MARGIN_KM and row.starts_covered != 0:
-                key = (round(distance, 1), row.radius_km, row.starts_covered, row.code_fit, bool(row.qualification_text))
-                if key not in bounds:  # many candidates share a commune's point: one computation each
-                    share = 1.0 if row.starts_covered is None else row.starts_covered / len(slots)
-                    fit = matching_bounds.qualification_bound(row.code_fit, key[4], need.qualification_code,
-                                                              need.nurse_on_duty, config.qualification_rules, config)
-                    bounds[key] = _upper_bound(config, distance, row.radius_km, share, fit)
-                queue.append((-bounds[key], key[0], row.id, row))
-        queue.sort(key=lambda item: item[:3])
         # Nobody beyond this ring (not loaded yet) can score above ``beyond``.
         beyond = -1.0 if ring == MAX_RADIUS_KM else _upper_bound(config, ring, MAX_RADIUS_KM, 1.0)
-        enough = False
-        while not enough:
-            head = queue[0] if queue else None
-            enough = not include_ineligible and sum(
+        while not done:
+            head = search.head()
+            done = not include_ineligible and sum(
                 1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > beyond
                 and _ahead_of(r, head)) >= wanted
-            if not enough and (not queue or -queue[0][0] < beyond):
+            if not done and (head is None or -head[0] < beyond):
                 break  # the next ring may hold better candidates than those left here: load it
-            if not enough:
-                batch, queue = queue[:BATCH], queue[BATCH:]
-                results += _score(session, engine_need, config, [item[3] for item in batch], span, include_ineligible)
-        if enough:
+            if not done and (ids := search.next_batch()):
+                results += _score(session, engine_need, config, ids, span, include_ineligible)
+        if done:
             break
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
-                                r.subject_id))
+                                int(r.subject_id)))
     top = results[:limit]
     profiles = shown_profiles(session, [int(r.subject_id) for r in top])
     return [(profiles[int(r.subject_id)], r) for r in top]
 
 
+class _CandidateSearch:
+    """The candidates not scored yet, best possible score first: (-bound, distance, id, page, payload)
+    items in a heap, where a loaded candidate carries its bound from ``services.matching_bounds``
+    and a crowded point not read to its end carries the bound of anyone living there, with the
+    smallest id it may still give."""
+
+    def __init__(self, session, need: Need, slots: Sequence[Slot], config: MatchingConfig, include_ineligible: bool):
+        self.session, self.need, self.config, self.include_ineligible = session, need, config, include_ineligible
+        self.lat, self.lon = need.establishment.lat, need.establishment.lon
+        self.slot_count = len(slots)
+        self.span = (min(s.start for s in slots), max(s.end for s in slots))
+        self.base = _candidate_prefilter(need, self.span, config.qualification_rules, include_ineligible)
+        self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km)
+        if not include_ineligible:  # tight bounds let the early stop work
+            self.columns += (
+                func.length(func.coalesce(CandidateProfile.qualification_text, "")).label("text_length"),
+                matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
+                matching_bounds.starts_covered_column([s.start for s in slots]))
+        self.excluded: set[int] = set()
+        self.heap: list[tuple] = []
+        self.distances: dict[tuple[float, float], float] = {}  # candidates share their commune's point
+        self.bounds: dict[tuple, float] = {}
+
+    def prefilter(self, *, in_area: bool = True):
+        """The prefilter; without the area for a few known ids (the box would lead the planner
+        to scan it rather than read those ids)."""
+        return self.base if in_area else _candidate_prefilter(
+            self.need, self.span, self.config.qualification_rules, self.include_ineligible, in_area=False)
+
+    def exclude(self, ids: set[int]) -> None:
+        self.excluded = ids
+
+    def head(self) -> tuple | None:
+        return self.heap[0] if self.heap else None
+
+    def load_ring(self, ring: float, inner: float | None) -> None:
+        """Queue the candidates of the ring, crowded points as cursors to be read later."""
+        area = [_ring_box(self.lat, self.lon, ring), _flat_within(self.lat, self.lon, ring)]
+        reach = []  # farther than ``inner``: only those whose radius reaches that far
+        if inner is not None:
+            area.append(~_flat_within(self.lat, self.lon, inner))
+            reach.append(CandidateProfile.radius_km >= inner)
+        crowded = [] if self.include_ineligible else self.session.execute(
+            select(CandidateProfile.lat, CandidateProfile.lon).where(*area, *reach)
+            .group_by(CandidateProfile.lat, CandidateProfile.lon).having(func.count() >= CROWDED_POINT)).all()
+        for point in crowded:
+            distance = self._distance(*point)
+            best = _upper_bound(self.config, distance, MAX_RADIUS_KM, 1.0)
+            heappush(self.heap, (-best, round(distance, 1), 0, 1, (tuple(point), reach, PAGE)))
+        query = self._others().where(*area, *reach, *(~and_(CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon)
+                                              for p_lat, p_lon in crowded))
+        self._push_rows(self.session.execute(query.with_only_columns(*self.columns)))
+
+    def next_batch(self) -> list[int]:
+        """Up to ``BATCH`` loaded candidates with the best bounds; a crowded point at the head
+        is read one more page instead (and nothing is returned)."""
+        if self.heap[0][3]:
+            _, _, first_id, _, ((p_lat, p_lon), reach, page) = heappop(self.heap)
+            # Without the box: the point is in it, and the planner then walks the place index in id order.
+            rows = self.session.execute(
+                self._others(in_area=False).where(*reach, CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon,
+                                                  CandidateProfile.id >= first_id)
+                .with_only_columns(*self.columns).order_by(CandidateProfile.id).limit(page)).all()
+            self._push_rows(rows)
+            if len(rows) == page:  # more to read: twice as many next time, so that few queries are run
+                best = -_upper_bound(self.config, self._distance(p_lat, p_lon), MAX_RADIUS_KM, 1.0)
+                heappush(self.heap, (best, round(self._distance(p_lat, p_lon), 1), rows[-1].id + 1, 1,
+                                     ((p_lat, p_lon), reach, 2 * page)))
+            return []
+        ids = []
+        while self.heap and not self.heap[0][3] and len(ids) < BATCH:
+            ids.append(heappop(self.heap)[2])
+        return ids
+
+    def _others(self, *, in_area: bool = True):
+        query = self.prefilter(in_area=in_area)
+        return query.where(CandidateProfile.id.not_in(self.excluded)) if self.excluded else query
+
+    def _distance(self, lat: float, lon: float) -> float:
+        distance = self.distances.get((lat, lon))
+        if distance is None:
+            distance = self.distances[(lat, lon)] = haversine_km(self.lat, self.lon, lat, lon)
+        return distance
+
+    def _push_rows(self, rows) -> None:
+        config, need = self.config, self.need
+        for row in rows:
+            distance = self._distance(row.lat, row.lon)
+            if self.include_ineligible:
+                heappush(self.heap, (-_upper_bound(config, distance, row.radius_km, 1.0), round(distance, 1), row.id, 0))
+            elif distance <= row.radius_km + ROUNDING_MARGIN_KM and row.starts_covered != 0:
+                key = (round(distance, 1), row.radius_km, row.starts_covered, row.code_fit, bool(row.text_length))
+                bound = self.bounds.get(key)
+                if bound is None:  # many candidates share a commune's point: one computation each
+                    share = 1.0 if row.starts_covered is None else row.starts_covered / self.slot_count
+                    fit = matching_bounds.qualification_bound(row.code_fit, key[4], need.qualification_code,
+                                                              need.nurse_on_duty, config.qualification_rules, config)
+                    bound = self.bounds[key] = _upper_bound(config, distance, row.radius_km, share, fit)
+                heappush(self.heap, (-bound, key[0], row.id, 0))
+
+
 def _ahead_of(result: Result, head: tuple | None) -> bool:
     """Whether ``result`` ranks before everyone still queued; ``head`` = (-bound, distance, id, …) is
-    the queued item with the best bound, and the nearest among equal bounds (the engine's tie-break)."""
+    the queued item with the best bound, and the nearest then smallest id among equal bounds (the
+    tie-break)."""
     if head is None:
         return True
     bound = -head[0]
-    return result.score > bound or (result.score == bound and (result.distance_km, result.subject_id) < (head[1], str(head[2])))
+    return result.score > bound or (result.score == bound and (result.distance_km, int(result.subject_id)) < head[1:3])
 
 
-def _score(session, engine_need, config, rows, span, include_ineligible: bool) -> list[Result]:
-    """Score candidate ``rows``: their details in three IN queries, then the engine."""
-    ids = [row.id for row in rows]
+def _score(session, engine_need, config, ids: Sequence[int], span, include_ineligible: bool) -> list[Result]:
+    """Score these candidates: their details in four IN queries, then the engine."""
     qualifications: dict[int, list] = defaultdict(list)
     availability: dict[int, list] = defaultdict(list)
+    rows = session.execute(select(*CANDIDATE_COLUMNS).where(CandidateProfile.id.in_(ids))).all()
     for row in session.execute(select(CandidateQualification.profile_id, CandidateQualification.code,
                                       CandidateQualification.validated_years)
                                .where(CandidateQualification.profile_id.in_(ids))):
@@ -328,7 +410,8 @@ def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]
     return found
 
 
-def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_ineligible: bool):
+def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_ineligible: bool, *,
+                         in_area: bool = True):
     """Candidates who may possibly take the need, by index-friendly conditions only."""
     establishment = need.establishment
     lat, lon = establishment.lat, establishment.lon
@@ -340,10 +423,9 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
         public = CandidateProfile.public == Public.PEC
     else:
         public = CandidateProfile.public != Public.CIVIC_SERVICE
-    conditions = [
-        CandidateProfile.consent_visible.is_(True), User.active.is_(True), public,
-        CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon),
-    ]
+    conditions = [CandidateProfile.consent_visible.is_(True), User.active.is_(True), public]
+    if in_area:
+        conditions += [CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon)]
     query = select(CandidateProfile).join(User, User.id == CandidateProfile.user_id)
     if include_ineligible:  # near misses too: only the place and the consent narrow the field
         return query.where(*conditions)
@@ -442,7 +524,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
         following = start + BATCH
         if following < len(queue) and sum(1 for r in results if _ahead_of(r, queue[following])) >= limit:
             break  # no need left can beat the ones found
-    results.sort(key=lambda r: (-r.score, r.distance_km, r.subject_id))
+    results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
     results = results[:limit]
     needs = {n.id: n for n in session.scalars(
         select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 18:02:42.077015
+Create Date: 2026-11-24 20:47:06.789186
 """
 
 import sqlalchemy as sa
@@ -264,7 +264,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('candidate_profile', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_candidate_profile_departement_code'), ['departement_code'], unique=False)
-        batch_op.create_index('ix_candidate_profile_lat_lon', ['lat', 'lon'], unique=False)
+        batch_op.create_index('ix_candidate_profile_place', ['lat', 'lon', 'id', 'radius_km'], unique=False)
         batch_op.create_index(batch_op.f('ix_candidate_profile_public'), ['public'], unique=False)
         batch_op.create_index(batch_op.f('ix_candidate_profile_region_code'), ['region_code'], unique=False)
 
@@ -596,7 +596,7 @@ def downgrade() -> None:
     with op.batch_alter_table('candidate_profile', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_candidate_profile_region_code'))
         batch_op.drop_index(batch_op.f('ix_candidate_profile_public'))
-        batch_op.drop_index('ix_candidate_profile_lat_lon')
+        batch_op.drop_index('ix_candidate_profile_place')
         batch_op.drop_index(batch_op.f('ix_candidate_profile_departement_code'))
 
     op.drop_table('candidate_profile')

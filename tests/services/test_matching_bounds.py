@@ -7,11 +7,12 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 import matching
-from models import AvailabilityRule, CandidateProfile
+from models import AvailabilityRule, CandidateProfile, Commune
 from models.enums import AvailabilityKind
 from services import matching_bounds, matching_feed
 from services.availability import windows_for
 from services.matching_feed import candidate_to_engine, engine_config, need_to_engine, open_slots, rank_for_need
+from services.pool import add as add_to_pool
 from tests.builders import BASE_DAY
 
 NOW = datetime(2027, 7, 1, 8, 0)
@@ -100,3 +101,36 @@ def test_early_stop_with_tight_bounds_gives_what_the_engine_gives_on_everyone(bu
         ranked = rank_for_need(db, need, now=NOW, limit=limit)
         assert [(str(p.id), r.score) for p, r in ranked] == [(r.subject_id, r.score) for r in expected[:limit]]
     assert len(expected) == 7  # all but the September one (no night covered); ESI 3 years may fill AS
+
+
+def test_a_crowded_town_read_page_by_page_gives_what_the_engine_gives_on_everyone(build, db, monkeypatch):
+    """Many candidates at one point (a commune's centre) are read in id order, a few at a time:
+    equal scores at one distance are then told apart by id, smallest first, and the list is still
+    the engine's on the whole table, whatever the limit; a pool member living there comes once, first."""
+    monkeypatch.setattr(matching_feed, "CROWDED_POINT", 3)
+    monkeypatch.setattr(matching_feed, "PAGE", 2)
+    monkeypatch.setattr(matching_feed, "BATCH", 2)
+    need = build.need()  # AS night in Angers
+    elsewhere = db.scalars(select(Commune.code_insee).where(Commune.departement_code == "49",
+                                                           Commune.code_insee != "49007")
+                           .order_by(Commune.population.desc()).limit(2)).all()
+    september = [(date(2027, 9, 1), date(2027, 9, 30))]
+    for index in range(24):  # ids past 9 and 10: the numeric order differs from the text order
+        qualifications = ((("AS", None),), (("IDE", None),), (("ESI", 3),), (("ASH", None),))[index % 4]
+        fields = {"availability": september} if index % 7 == 3 else {}
+        place = elsewhere[index % 2] if index % 5 == 4 else "49007"
+        build.candidate(place, qualifications=qualifications, radius_km=(5, 25, 50)[index % 3], **fields)
+    slots = open_slots(need, NOW)
+    span = (slots[0].start, slots[-1].end)
+    everyone = [candidate_to_engine(p, (), span) for p in db.scalars(select(CandidateProfile))]
+    expected = sorted(matching.rank_candidates(need_to_engine(need, slots), everyone, engine_config(db)),
+                      key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
+    assert len({r.score for r in expected}) < len(expected)  # ties to break
+    for limit in (1, 4, 7, 50):
+        ranked = rank_for_need(db, need, now=NOW, limit=limit)
+        assert [(p.id, r.score) for p, r in ranked] == [(int(r.subject_id), r.score) for r in expected[:limit]]
+    member = db.get(CandidateProfile, int(expected[-1].subject_id))  # the last eligible one
+    add_to_pool(db, need.establishment, member, by=None, now=NOW)
+    ranked = [p.id for p, _ in rank_for_need(db, need, now=NOW, limit=50)]
+    assert ranked[0] == member.id and ranked.count(member.id) == 1
+    assert ranked[1:] == [int(r.subject_id) for r in expected if int(r.subject_id) != member.id]
