@@ -16,7 +16,7 @@ from models.qualification import QualificationRef
 class Need(TimestampMixin, Base):
     __tablename__ = "need"
     id: Mapped[int] = mapped_column(primary_key=True)
-    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id", ondelete="CASCADE"), index=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id", ondelete="CASCADE"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     kind: Mapped[NeedKind] = mapped_column(EnumCode(NeedKind), index=True)
     qualification_code: Mapped[str] = mapped_column(ForeignKey("qualification_ref.code"), index=True)
@@ -78,3 +78,5 @@ class Slot(Base):
 
 Index("ix_slot_start", Slot.start)
 Index("ix_need_status_first_start", Need.status, Need.first_start)
+# An establishment's open needs to come: recommendations read them establishment by establishment.
+Index("ix_need_establishment_status_start", Need.establishment_id, Need.status, Need.first_start)

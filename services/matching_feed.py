@@ -55,7 +55,6 @@ ROUNDING_MARGIN_KM = 0.05  # the engine compares distances rounded to 0.1 km
 KM_PER_DEGREE = 111.195
 # Working-time rules look a week around a need (48 h in any 7 days, 11 h of rest).
 WORK_RULES_MARGIN = timedelta(days=8)
-MAX_NEEDS_SCORED = 2000  # recommendations: the soonest needs in reach, enough for any list
 IN_CHUNK = 2000  # ids per IN (...) list, well under SQLite's bound-parameter limit
 _RULES_CACHE: dict[tuple, QualificationRules] = {}
 
@@ -250,6 +249,7 @@ class _CandidateSearch:
         self.session, self.need, self.config, self.include_ineligible = session, need, config, include_ineligible
         self.lat, self.lon = need.establishment.lat, need.establishment.lon
         self.slot_count = len(slots)
+        self.most_held = matching_bounds.most_slots_held(need_to_engine(need, slots), config)
         self.span = (min(s.start for s in slots), max(s.end for s in slots))
         self.base = _candidate_prefilter(need, self.span, config.qualification_rules, include_ineligible)
         self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km)
@@ -334,7 +334,8 @@ class _CandidateSearch:
                 key = (round(distance, 1), row.radius_km, row.starts_covered, row.code_fit, bool(row.text_length))
                 bound = self.bounds.get(key)
                 if bound is None:  # many candidates share a commune's point: one computation each
-                    share = 1.0 if row.starts_covered is None else row.starts_covered / self.slot_count
+                    held = self.most_held if row.starts_covered is None else min(row.starts_covered, self.most_held)
+                    share = held / self.slot_count
                     fit = matching_bounds.qualification_bound(row.code_fit, key[4], need.qualification_code,
                                                               need.nurse_on_duty, config.qualification_rules, config)
                     bound = self.bounds[key] = _upper_bound(config, distance, row.radius_km, share, fit)
@@ -480,16 +481,91 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                             limit: int = 50) -> list[tuple[Need, Result]]:
     """Open, published needs starting after ``now`` that the candidate may take, best first.
 
-    Needs are read as plain rows and a need none of whose open slots lies in the candidate's
-    availability is dropped before the engine (it would exclude it anyway).
+    Exact over every such need, and cheap when thousands are open: establishments are read
+    nearest (best possible score) first, a few more each time, and their needs scored until no
+    establishment left could give a need that enters the list. Needs are read as plain rows; one
+    none of whose open slots lies in the candidate's availability is dropped before the engine.
     """
     config = engine_config(session)
+    rules = config.qualification_rules
     reach = min(profile.radius_km, max_km) if max_km is not None else profile.radius_km
     local_now = paris_from_utc(now)
-    query = _need_prefilter(profile, config.qualification_rules, reach, local_now, kind, date_from, date_to)
-    rows = session.execute(query).all()
-    if not rows:
+    span = _availability_span(profile, local_now)
+    if span is None:
         return []
+    candidate = candidate_to_engine(profile, booked_periods(session, [profile.id], span).get(profile.id, ()), span)
+    windows = [(w.start, w.end) for w in candidate.availability]
+    if not windows:
+        return []
+    conditions = _need_conditions(profile, rules, local_now, kind, date_from, date_to)
+    fits = {post: matching_bounds.qualification_bound(
+        matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
+        *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
+    places = _establishments_in_reach(session, candidate, reach, config, max(fits.values(), default=0.0))
+    heap: list[tuple] = []  # (-bound, distance, need id, engine need) of needs read, not scored yet
+    results: list[Result] = []
+    read, chunk = 0, FIRST_PLACES
+    while True:
+        frontier = places[read] if read < len(places) else None  # the best establishment not read yet
+        head = heap[0][:3] if heap else None
+        top = min((key for key in (head, frontier) if key is not None), default=None)
+        if top is None or sum(1 for r in results if _ahead_of(r, top)) >= limit:
+            break  # no need left can beat the ones found
+        if top is frontier:
+            rows, slots = _needs_of(session, conditions, [place[3] for place in places[read:read + chunk]], local_now)
+            read, chunk = read + chunk, 2 * chunk
+            for row in rows:
+                inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, windows))
+                if inside:  # none of its open slots in his availability: the engine would exclude it
+                    need = _row_to_engine(row, slots[row.id])
+                    held = min(inside, matching_bounds.most_slots_held(need, config))
+                    distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
+                    bound = _upper_bound(config, distance, candidate.radius_km, held / len(need.slots),
+                                         fits[(row.qualification_code, bool(row.nurse_on_duty))])
+                    heappush(heap, (-bound, round(distance, 1), row.id, need))
+        else:
+            batch = [heappop(heap) for _ in range(min(BATCH, len(heap)))]
+            results += [r for r in matching.recommend_needs(candidate, [item[3] for item in batch], config)
+                        if r.distance_km <= reach]
+    results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
+    results = results[:limit]
+    needs = {n.id: n for n in session.scalars(
+        select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))
+        .options(selectinload(Need.slots), selectinload(Need.establishment).selectinload(Establishment.commune)))}
+    return [(needs[int(r.subject_id)], r) for r in results]
+
+
+FIRST_PLACES = 4  # establishments read first; twice as many each next time
+
+
+def _availability_span(profile: CandidateProfile, local_now: datetime) -> tuple[datetime, datetime] | None:
+    """From now to the end of the candidate's last availability rule (and the night after): no slot
+    outside can be covered. None when he declared nothing ahead."""
+    last = max((rule.end_date for rule in profile.availability_rules if rule.kind != AvailabilityKind.UNAVAILABLE),
+               default=None)
+    end = datetime.combine(last + timedelta(days=2), datetime.min.time()) if last else None
+    return (local_now, end) if end and end > local_now else None
+
+
+def _establishments_in_reach(session, candidate: matching.Candidate, reach: float, config: MatchingConfig,
+                             best_fit: float) -> list[tuple[float, float, int]]:
+    """(-best possible score, distance, id) of the establishments within ``reach``, best first."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(candidate.lat, candidate.lon, reach)
+    places = []
+    for place_id, lat, lon in session.execute(select(Establishment.id, Establishment.lat, Establishment.lon).where(
+            Establishment.lat.between(min_lat, max_lat), Establishment.lon.between(min_lon, max_lon))):
+        distance = haversine_km(lat, lon, candidate.lat, candidate.lon)
+        if distance <= reach + ROUNDING_MARGIN_KM:
+            places.append((-_upper_bound(config, distance, candidate.radius_km, 1.0, best_fit), round(distance, 1),
+                           place_id))
+    # A need's id is above 0: the third item of an establishment's key says "any of its needs".
+    return [(bound, distance, 0, place_id) for bound, distance, place_id in sorted(places)]
+
+
+def _needs_of(session, conditions, establishment_ids: list[int], local_now: datetime):
+    """The needs of these establishments meeting ``conditions``, and their open slots by need."""
+    rows = session.execute(select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
+                           .where(Need.establishment_id.in_(establishment_ids), *conditions)).all()
     slots: dict[int, list] = defaultdict(list)
     for chunk in _chunks([row.id for row in rows]):
         for need_id, start, end in session.execute(
@@ -497,39 +573,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                 .where(Slot.need_id.in_(chunk), Slot.filled < Slot.positions, Slot.start >= local_now)
                 .order_by(Slot.need_id, Slot.start, Slot.id)):
             slots[need_id].append(matching.Slot(start, end))
-    span_end = max((s[-1].end for s in slots.values() if s), default=local_now + timedelta(days=1))
-    span = (local_now, max(span_end, local_now + timedelta(days=1)))
-    booked = booked_periods(session, [profile.id], span).get(profile.id, ())
-    candidate = candidate_to_engine(profile, booked, span)
-    windows = [(w.start, w.end) for w in candidate.availability]
-    fits: dict[tuple[str, bool], float] = {}  # qualification bound per (post, nurse on duty)
-    queue = []
-    for row in rows:
-        inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, windows))
-        if inside:  # none of its open slots in his availability: the engine would exclude it
-            distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
-            if distance <= reach + ROUNDING_MARGIN_KM:
-                post = (row.qualification_code, row.nurse_on_duty)
-                if post not in fits:
-                    fits[post] = matching_bounds.qualification_bound(
-                        matching_bounds.declared_fit(*post, candidate.qualifications, config.qualification_rules),
-                        bool(candidate.qualification_text), *post, config.qualification_rules, config)
-                bound = _upper_bound(config, distance, candidate.radius_km, inside / len(slots[row.id]), fits[post])
-                queue.append((-bound, round(distance, 1), row.id, row))
-    queue.sort(key=lambda item: item[:3])
-    results: list[Result] = []
-    for start in range(0, len(queue), BATCH):
-        batch = [_row_to_engine(item[3], slots[item[2]]) for item in queue[start:start + BATCH]]
-        results += [r for r in matching.recommend_needs(candidate, batch, config) if r.distance_km <= reach]
-        following = start + BATCH
-        if following < len(queue) and sum(1 for r in results if _ahead_of(r, queue[following])) >= limit:
-            break  # no need left can beat the ones found
-    results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
-    results = results[:limit]
-    needs = {n.id: n for n in session.scalars(
-        select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))
-        .options(selectinload(Need.slots), selectinload(Need.establishment).selectinload(Establishment.commune)))}
-    return [(needs[int(r.subject_id)], r) for r in results]
+    return rows, slots
 
 
 def _row_to_engine(row, slots: list) -> matching.Need:
@@ -548,14 +592,11 @@ def _inside(slot: matching.Slot, windows: list[tuple[datetime, datetime]]) -> bo
     return index >= 0 and windows[index][0] <= slot.start and slot.end <= windows[index][1]
 
 
-def _need_prefilter(profile: CandidateProfile, rules: QualificationRules, reach: float, local_now: datetime,
-                    kind, date_from: date | None, date_to: date | None):
-    min_lat, max_lat, min_lon, max_lon = bounding_box(profile.lat, profile.lon, reach)
-    conditions = [
-        Need.status == NeedStatus.OPEN, Need.published_at.is_not(None), Need.first_start >= local_now,
-        Establishment.lat.between(min_lat, max_lat), Establishment.lon.between(min_lon, max_lon),
-        _flat_within(profile.lat, profile.lon, reach, Establishment.lat, Establishment.lon),
-    ]
+def _need_conditions(profile: CandidateProfile, rules: QualificationRules, local_now: datetime, kind,
+                     date_from: date | None, date_to: date | None) -> list:
+    """What a need must be for this candidate, place aside: open, published, to come, of a kind and
+    a post he may take, within the dates asked."""
+    conditions = [Need.status == NeedStatus.OPEN, Need.published_at.is_not(None), Need.first_start >= local_now]
     public = Public(profile.public)
     if public == Public.CIVIC_SERVICE:
         conditions.append(Need.kind == NeedKind.CIVIC_SERVICE)
@@ -573,8 +614,7 @@ def _need_prefilter(profile: CandidateProfile, rules: QualificationRules, reach:
         conditions.append(Need.first_start >= datetime.combine(date_from, datetime.min.time()))
     if date_to:
         conditions.append(Need.first_start < datetime.combine(date_to + timedelta(days=1), datetime.min.time()))
-    return (select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
-            .where(and_(*conditions)).order_by(Need.first_start, Need.id).limit(MAX_NEEDS_SCORED))
+    return conditions
 
 
 # --- one pair ------------------------------------------------------------------------------------

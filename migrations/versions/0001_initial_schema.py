@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 20:47:06.789186
+Create Date: 2026-11-24 20:49:16.154536
 """
 
 import sqlalchemy as sa
@@ -380,7 +380,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_need'))
     )
     with op.batch_alter_table('need', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_need_establishment_id'), ['establishment_id'], unique=False)
+        batch_op.create_index('ix_need_establishment_status_start', ['establishment_id', 'status', 'first_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_first_start'), ['first_start'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_need_qualification_code'), ['qualification_code'], unique=False)
@@ -569,7 +569,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_need_qualification_code'))
         batch_op.drop_index(batch_op.f('ix_need_kind'))
         batch_op.drop_index(batch_op.f('ix_need_first_start'))
-        batch_op.drop_index(batch_op.f('ix_need_establishment_id'))
+        batch_op.drop_index('ix_need_establishment_status_start')
 
     op.drop_table('need')
     op.drop_table('establishment_manager')

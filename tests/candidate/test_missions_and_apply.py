@@ -122,12 +122,16 @@ def _queries_for(client, url):
 
 
 def test_missions_page_does_not_query_once_per_need(client, build, login, db):
+    """Needs are read establishment by establishment, several establishments per query."""
     profile = build.candidate()
-    build.need(establishment=build.establishment())
+    first = build.establishment()
+    build.need(establishment=first)
     build.commit()
     login(profile.user)
     one = _queries_for(client, "/candidat/missions")
     for _ in range(4):
+        build.need(establishment=first)
+    for _ in range(3):
         build.need(establishment=build.establishment())
     build.commit()
     assert _queries_for(client, "/candidat/missions") == one

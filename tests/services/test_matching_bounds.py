@@ -134,3 +134,35 @@ def test_a_crowded_town_read_page_by_page_gives_what_the_engine_gives_on_everyon
     ranked = [p.id for p, _ in rank_for_need(db, need, now=NOW, limit=50)]
     assert ranked[0] == member.id and ranked.count(member.id) == 1
     assert ranked[1:] == [int(r.subject_id) for r in expected if int(r.subject_id) != member.id]
+
+
+slot_sets = st.lists(st.tuples(st.integers(0, 20 * 24), st.sampled_from([2, 4, 7, 8, 10, 12, 13])),
+                     min_size=1, max_size=14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(drawn=slot_sets, age=st.sampled_from([17, 30]))
+def test_no_one_holds_more_slots_than_the_working_time_bound(drawn, age):
+    """Checked against the engine itself: a candidate free all the time is given at most that many."""
+    start = datetime(2027, 7, 5)
+    slots = tuple(matching.Slot(start + timedelta(hours=h), start + timedelta(hours=h + length)) for h, length in drawn)
+    need = matching.Need(id="n", kind="shift", qualification="ASH", lat=47.2, lon=-1.55, slots=slots)
+    free = matching.Candidate(id="c", public="job_seeker", birth_date=date(2027 - age, 1, 1), lat=47.2, lon=-1.55,
+                              radius_km=10, availability=(matching.Slot(start - timedelta(days=1),
+                                                                        start + timedelta(days=30)),))
+    result = matching.evaluate(need, free)
+    assert result.covered_slots <= matching_bounds.most_slots_held(need, matching.DEFAULT_CONFIG)
+
+
+def test_the_working_time_bound_counts_rest_and_the_week():
+    config = matching.DEFAULT_CONFIG
+    day = datetime(2027, 7, 5)
+
+    def need(*slots):
+        return matching.Need(id="n", kind="shift", qualification="ASH", lat=47.2, lon=-1.55,
+                             slots=tuple(matching.Slot(day + timedelta(hours=s), day + timedelta(hours=e)) for s, e in slots))
+
+    assert matching_bounds.most_slots_held(need((7, 14), (14, 21)), config) == 1  # no rest between
+    assert matching_bounds.most_slots_held(need((7, 14), (25, 32)), config) == 2  # 11 h apart
+    assert matching_bounds.most_slots_held(need(*((24 * d + 7, 24 * d + 19) for d in range(7))), config) == 4  # 48 h
+    assert matching_bounds.most_slots_held(need((0, 13)), config) == 0  # longer than a day's limit

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import event, select
 
 import matching
-from models import CandidateProfile, QualificationEquivalence
+from models import CandidateProfile, Need, QualificationEquivalence
 from models.enums import ApplicationState, NeedKind, NeedStatus
 from services import matching_feed
 from services.matching_feed import (
@@ -159,11 +159,22 @@ def test_batched_search_gives_what_the_engine_gives_on_everyone(build, db, monke
 
 
 def test_batched_recommendations_equal_scoring_every_need(build, db, monkeypatch):
+    """Establishments read one, two, four… at a time and needs scored two at a time: the list is
+    the engine's on every open need, equal scores at one distance in id order."""
     monkeypatch.setattr(matching_feed, "BATCH", 2)
+    monkeypatch.setattr(matching_feed, "FIRST_PLACES", 1)
     profile = build.candidate(radius_km=60)
-    for commune in ("49007", "49007", "49015", "49328", "49099", "49328"):
-        build.need(build.establishment(commune_code=commune))
-    everything = recommend_for_candidate(db, profile, now=NOW, limit=50)
-    assert len(everything) == 6
-    top = recommend_for_candidate(db, profile, now=NOW, limit=3)
-    assert [(n.id, r.score) for n, r in top] == [(n.id, r.score) for n, r in everything[:3]]
+    september = [(datetime(2027, 9, 3, 21), datetime(2027, 9, 4, 7))]  # outside his availability
+    for index, commune in enumerate(("49007", "49007", "49015", "49328", "49099", "49328", "49015")):
+        establishment = build.establishment(commune_code=commune)
+        for post in ("AS", "ASH", "IDE")[:1 + index % 3]:
+            build.need(establishment, qualification_code=post)
+        build.need(establishment, slots=september)
+    candidate = candidate_to_engine(profile, (), (datetime(2027, 7, 1), datetime(2027, 9, 2)))
+    engine_needs = [need_to_engine(n, open_slots(n, NOW)) for n in db.scalars(select(Need))]
+    expected = sorted(matching.recommend_needs(candidate, engine_needs, engine_config(db)),
+                      key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
+    assert len(expected) == 11 and len({r.score for r in expected}) < len(expected)
+    for limit in (1, 3, 6, 50):
+        found = recommend_for_candidate(db, profile, now=NOW, limit=limit)
+        assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected[:limit]]
