@@ -22,6 +22,7 @@ from sqlalchemy import Time, and_, case, func, literal, or_, select
 
 import matching
 from matching import MatchingConfig, QualificationRules
+from matching.models import CONTRACT_KINDS
 from matching.qualifications import ANYONE, PostRule
 from models import AvailabilityRule, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
@@ -102,28 +103,29 @@ def _rule_holds(moment: datetime):
     )
 
 
-def most_slots_held(need: matching.Need, config: MatchingConfig) -> int:
+def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingConfig) -> int:
     """How many of the need's slots one person may hold together at most, whoever he is:
     - only slots within the daily limit, pairwise a full rest apart: earliest-ending first gives
       the most such slots (interval scheduling);
     - no more hours than the weekly limit in each 7-day window tiling the need's span: at most
       the shortest slots fitting in that budget.
-    The most lenient of the adult and minor limits is used. A contract's periods only must not overlap.
+    The most lenient of the adult and minor limits is used. A contract's periods only must not
+    overlap.
     """
-    if need.is_contract or not need.slots:
-        return len(need.slots)
+    if kind in CONTRACT_KINDS or not slots:
+        return len(slots)
     rest = timedelta(hours=min(config.min_rest_hours, config.minor_min_rest_hours))
     longest = timedelta(hours=max(config.max_daily_hours, config.minor_max_daily_hours))
-    slots = [slot for slot in need.slots if slot.end - slot.start <= longest]
+    holdable = [slot for slot in slots if slot.end - slot.start <= longest]
     apart, free_from = 0, datetime.min
-    for slot in sorted(slots, key=lambda slot: slot.end):
+    for slot in sorted(holdable, key=lambda slot: slot.end):
         if slot.start >= free_from:
             apart, free_from = apart + 1, slot.end + rest
     weekly = timedelta(hours=max(config.max_weekly_hours, config.minor_max_weekly_hours))
-    span = max(slot.end for slot in need.slots) - min(slot.start for slot in need.slots)
+    span = max(slot.end for slot in slots) - min(slot.start for slot in slots)
     budget = weekly * ceil(span / timedelta(days=7))
     within_week = 0
-    for length in sorted(slot.end - slot.start for slot in slots):
+    for length in sorted(slot.end - slot.start for slot in holdable):
         budget -= length
         if budget < timedelta(0):
             break

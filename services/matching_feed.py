@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from heapq import heappop, heappush
 from math import cos, radians
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import String, and_, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -163,7 +163,7 @@ def _booked(session, which, span: tuple[datetime, datetime]) -> dict[int, list[t
     found: dict[int, list] = defaultdict(list)
     # coalesce() keeps planners off the low-selectivity state index: the candidate index is the one to use.
     accepted = func.coalesce(Assignment.state, "") == AssignmentState.ACCEPTED.value
-    for candidate_id, s, e in session.execute(select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
+    for candidate_id, s, e in _rows(session, select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
             which, accepted, Assignment.end > start, Assignment.start < end)):
         found[candidate_id].append((s, e))
     return found
@@ -249,7 +249,8 @@ class _CandidateSearch:
         self.session, self.need, self.config, self.include_ineligible = session, need, config, include_ineligible
         self.lat, self.lon = need.establishment.lat, need.establishment.lon
         self.slot_count = len(slots)
-        self.most_held = matching_bounds.most_slots_held(need_to_engine(need, slots), config)
+        self.most_held = matching_bounds.most_slots_held(
+            [matching.Slot(s.start, s.end) for s in slots], NeedKind(need.kind).value, config)
         self.span = (min(s.start for s in slots), max(s.end for s in slots))
         self.base = _candidate_prefilter(need, self.span, config.qualification_rules, include_ineligible)
         self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km)
@@ -282,7 +283,7 @@ class _CandidateSearch:
         if inner is not None:
             area.append(~_flat_within(self.lat, self.lon, inner))
             reach.append(CandidateProfile.radius_km >= inner)
-        crowded = [] if self.include_ineligible else self.session.execute(
+        crowded = [] if self.include_ineligible else _rows(self.session,
             select(CandidateProfile.lat, CandidateProfile.lon).where(*area, *reach)
             .group_by(CandidateProfile.lat, CandidateProfile.lon).having(func.count() >= CROWDED_POINT)).all()
         for point in crowded:
@@ -291,7 +292,7 @@ class _CandidateSearch:
             heappush(self.heap, (-best, round(distance, 1), 0, 1, (tuple(point), reach, PAGE)))
         query = self._others().where(*area, *reach, *(~and_(CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon)
                                               for p_lat, p_lon in crowded))
-        self._push_rows(self.session.execute(query.with_only_columns(*self.columns)))
+        self._push_rows(_rows(self.session, query.with_only_columns(*self.columns)))
 
     def next_batch(self) -> list[int]:
         """Up to ``BATCH`` loaded candidates with the best bounds; a crowded point at the head
@@ -299,7 +300,7 @@ class _CandidateSearch:
         if self.heap[0][3]:
             _, _, first_id, _, ((p_lat, p_lon), reach, page) = heappop(self.heap)
             # Without the box: the point is in it, and the planner then walks the place index in id order.
-            rows = self.session.execute(
+            rows = _rows(self.session,
                 self._others(in_area=False).where(*reach, CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon,
                                                   CandidateProfile.id >= first_id)
                 .with_only_columns(*self.columns).order_by(CandidateProfile.id).limit(page)).all()
@@ -356,12 +357,12 @@ def _score(session, engine_need, config, ids: Sequence[int], span, include_ineli
     """Score these candidates: their details in four IN queries, then the engine."""
     qualifications: dict[int, list] = defaultdict(list)
     availability: dict[int, list] = defaultdict(list)
-    rows = session.execute(select(*CANDIDATE_COLUMNS).where(CandidateProfile.id.in_(ids))).all()
-    for row in session.execute(select(CandidateQualification.profile_id, CandidateQualification.code,
+    rows = _rows(session, select(*CANDIDATE_COLUMNS).where(CandidateProfile.id.in_(ids))).all()
+    for row in _rows(session, select(CandidateQualification.profile_id, CandidateQualification.code,
                                       CandidateQualification.validated_years)
                                .where(CandidateQualification.profile_id.in_(ids))):
         qualifications[row.profile_id].append(row)
-    for row in session.execute(select(
+    for row in _rows(session, select(
             AvailabilityRule.profile_id, AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date,
             AvailabilityRule.weekdays, AvailabilityRule.start_time, AvailabilityRule.end_time)
             .where(AvailabilityRule.profile_id.in_(ids), AvailabilityRule.start_date <= span[1].date(),
@@ -469,11 +470,14 @@ def _flat_within(lat: float, lon: float, reach_km, lat_column=CandidateProfile.l
 
 # --- recommendations for a candidate ------------------------------------------------------------
 
+# Codes read as the stored strings (what the engine takes), not as enum members: thousands of rows.
 NEED_COLUMNS = (
-    Need.id, Need.kind, Need.qualification_code, Need.positions, Need.weekly_hours, Need.min_french_level,
+    Need.id, type_coerce(Need.kind, String).label("kind"), Need.qualification_code, Need.positions,
+    Need.weekly_hours, type_coerce(Need.min_french_level, String).label("min_french_level"),
     Need.requires_driving_licence, Need.nurse_on_duty, Establishment.lat, Establishment.lon,
-    Establishment.type, Establishment.sector,
+    type_coerce(Establishment.type, String).label("type"), type_coerce(Establishment.sector, String).label("sector"),
 )
+NEED_BATCH = 50  # needs scored at a time: read already, so small batches cost no query
 
 
 def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime, kind: NeedKind | str | None = None,
@@ -502,7 +506,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
     places = _establishments_in_reach(session, candidate, reach, config, max(fits.values(), default=0.0))
-    heap: list[tuple] = []  # (-bound, distance, need id, engine need) of needs read, not scored yet
+    heap: list[tuple] = []  # (-bound, distance, need id, row, slots) of needs read, not scored yet
     results: list[Result] = []
     read, chunk = 0, FIRST_PLACES
     while True:
@@ -513,20 +517,20 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             break  # no need left can beat the ones found
         if top is frontier:
             rows, slots = _needs_of(session, conditions, [place[3] for place in places[read:read + chunk]], local_now)
-            read, chunk = read + chunk, 2 * chunk
+            read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
                 inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, windows))
                 if inside:  # none of its open slots in his availability: the engine would exclude it
-                    need = _row_to_engine(row, slots[row.id])
-                    held = min(inside, matching_bounds.most_slots_held(need, config))
+                    held = inside if inside == 1 else min(inside, matching_bounds.most_slots_held(
+                        slots[row.id], row.kind, config))
                     distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
-                    bound = _upper_bound(config, distance, candidate.radius_km, held / len(need.slots),
+                    bound = _upper_bound(config, distance, candidate.radius_km, held / len(slots[row.id]),
                                          fits[(row.qualification_code, bool(row.nurse_on_duty))])
-                    heappush(heap, (-bound, round(distance, 1), row.id, need))
+                    heappush(heap, (-bound, round(distance, 1), row.id, row, slots[row.id]))
         else:
-            batch = [heappop(heap) for _ in range(min(BATCH, len(heap)))]
-            results += [r for r in matching.recommend_needs(candidate, [item[3] for item in batch], config)
-                        if r.distance_km <= reach]
+            batch = [heappop(heap) for _ in range(min(NEED_BATCH, len(heap)))]
+            results += [r for r in matching.recommend_needs(candidate, [_row_to_engine(*item[3:]) for item in batch],
+                                                            config) if r.distance_km <= reach]
     results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
     results = results[:limit]
     needs = {n.id: n for n in session.scalars(
@@ -535,7 +539,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     return [(needs[int(r.subject_id)], r) for r in results]
 
 
-FIRST_PLACES = 4  # establishments read first; twice as many each next time
+FIRST_PLACES = 4  # establishments read first; twice as many each next time, up to MOST_PLACES
+MOST_PLACES = 16  # so that the last read does not overshoot by much
 
 
 def _availability_span(profile: CandidateProfile, local_now: datetime) -> tuple[datetime, datetime] | None:
@@ -552,7 +557,7 @@ def _establishments_in_reach(session, candidate: matching.Candidate, reach: floa
     """(-best possible score, distance, id) of the establishments within ``reach``, best first."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(candidate.lat, candidate.lon, reach)
     places = []
-    for place_id, lat, lon in session.execute(select(Establishment.id, Establishment.lat, Establishment.lon).where(
+    for place_id, lat, lon in _rows(session, select(Establishment.id, Establishment.lat, Establishment.lon).where(
             Establishment.lat.between(min_lat, max_lat), Establishment.lon.between(min_lon, max_lon))):
         distance = haversine_km(lat, lon, candidate.lat, candidate.lon)
         if distance <= reach + ROUNDING_MARGIN_KM:
@@ -564,11 +569,11 @@ def _establishments_in_reach(session, candidate: matching.Candidate, reach: floa
 
 def _needs_of(session, conditions, establishment_ids: list[int], local_now: datetime):
     """The needs of these establishments meeting ``conditions``, and their open slots by need."""
-    rows = session.execute(select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
+    rows = _rows(session, select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
                            .where(Need.establishment_id.in_(establishment_ids), *conditions)).all()
     slots: dict[int, list] = defaultdict(list)
     for chunk in _chunks([row.id for row in rows]):
-        for need_id, start, end in session.execute(
+        for need_id, start, end in _rows(session,
                 select(Slot.need_id, Slot.start, Slot.end)
                 .where(Slot.need_id.in_(chunk), Slot.filled < Slot.positions, Slot.start >= local_now)
                 .order_by(Slot.need_id, Slot.start, Slot.id)):
@@ -578,11 +583,10 @@ def _needs_of(session, conditions, establishment_ids: list[int], local_now: date
 
 def _row_to_engine(row, slots: list) -> matching.Need:
     return matching.Need(
-        id=str(row.id), kind=NeedKind(row.kind).value, qualification=row.qualification_code, lat=row.lat, lon=row.lon,
+        id=str(row.id), kind=row.kind, qualification=row.qualification_code, lat=row.lat, lon=row.lon,
         slots=tuple(slots), positions=row.positions, weekly_hours=row.weekly_hours,
-        min_french_level=row.min_french_level.value if row.min_french_level else None,
-        requires_driving_licence=row.requires_driving_licence, establishment_type=row.type.value,
-        employer_sector=row.sector.value, nurse_on_duty=row.nurse_on_duty,
+        min_french_level=row.min_french_level, requires_driving_licence=row.requires_driving_licence,
+        establishment_type=row.type, employer_sector=row.sector, nurse_on_duty=row.nurse_on_duty,
     )
 
 
@@ -641,6 +645,12 @@ def evaluate_pair(session, need: Need, profile: CandidateProfile, *, now: dateti
 def covered_slots(slots: Sequence[Slot], result: Result) -> list[Slot]:
     """The model slots a result covers (``slots`` in the order given to ``need_to_engine``)."""
     return [slots[i] for i in result.covered_slot_indexes]
+
+
+def _rows(session, statement):
+    """Plain rows through the session's connection: the ORM's row processing is not needed for
+    columns, and costs more than the query when thousands of rows are read."""
+    return session.connection().execute(statement)
 
 
 def _chunks(ids: Sequence[int]):

@@ -151,18 +151,19 @@ def test_no_one_holds_more_slots_than_the_working_time_bound(drawn, age):
                               radius_km=10, availability=(matching.Slot(start - timedelta(days=1),
                                                                         start + timedelta(days=30)),))
     result = matching.evaluate(need, free)
-    assert result.covered_slots <= matching_bounds.most_slots_held(need, matching.DEFAULT_CONFIG)
+    assert result.covered_slots <= matching_bounds.most_slots_held(need.slots, "shift", matching.DEFAULT_CONFIG)
 
 
 def test_the_working_time_bound_counts_rest_and_the_week():
     config = matching.DEFAULT_CONFIG
     day = datetime(2027, 7, 5)
 
-    def need(*slots):
-        return matching.Need(id="n", kind="shift", qualification="ASH", lat=47.2, lon=-1.55,
-                             slots=tuple(matching.Slot(day + timedelta(hours=s), day + timedelta(hours=e)) for s, e in slots))
+    def held(*hours, kind="shift"):
+        slots = [matching.Slot(day + timedelta(hours=s), day + timedelta(hours=e)) for s, e in hours]
+        return matching_bounds.most_slots_held(slots, kind, config)
 
-    assert matching_bounds.most_slots_held(need((7, 14), (14, 21)), config) == 1  # no rest between
-    assert matching_bounds.most_slots_held(need((7, 14), (25, 32)), config) == 2  # 11 h apart
-    assert matching_bounds.most_slots_held(need(*((24 * d + 7, 24 * d + 19) for d in range(7))), config) == 4  # 48 h
-    assert matching_bounds.most_slots_held(need((0, 13)), config) == 0  # longer than a day's limit
+    assert held((7, 14), (14, 21)) == 1  # no rest between
+    assert held((7, 14), (25, 32)) == 2  # 11 h apart
+    assert held(*((24 * d + 7, 24 * d + 19) for d in range(7))) == 4  # 48 h in the week
+    assert held((0, 13)) == 0  # longer than a day's limit
+    assert held((7, 14), (14, 21), kind="replacement") == 2  # a contract's periods only must not overlap
