@@ -4,6 +4,12 @@ The prefilter keeps only rows the engine could accept (qualification codes that 
 post, a bounding box of the travel radius, consent, availability rules touching the need), so
 that the engine scores hundreds of candidates, not the whole table; the candidates' details
 are then loaded in a few ``IN`` queries, never one query per candidate.
+
+Both directions are exact top-k searches: what is not read yet has a best possible score
+(``_upper_bound``, ``services.matching_bounds``), and reading stops once nobody left can enter
+the list. Candidates are read ring by ring from the workplace, a crowded commune (hundreds of
+candidates at its centre) page by page in id order, the tie-break; needs are read
+establishment by establishment, nearest first.
 """
 
 from __future__ import annotations
@@ -502,6 +508,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     if not windows:
         return []
     conditions = _need_conditions(profile, rules, local_now, kind, date_from, date_to)
+    # No slot outside the span of his availability can be covered.
+    conditions += [Need.first_start < windows[-1][1], Need.last_end > windows[0][0]]
     fits = {post: matching_bounds.qualification_bound(
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
