@@ -37,7 +37,7 @@ def windows_for(rules: Iterable, span_start: datetime, span_end: datetime) -> li
             added.append(_days(rule.start_date, rule.end_date))
         else:
             removed.append(_days(rule.start_date, rule.end_date))
-    windows = _subtract(merge(added), merge(removed))
+    windows = subtract(merge(added), merge(removed))
     clipped = [(max(s, span_start), min(e, span_end)) for s, e in windows]
     return [Slot(s, e) for s, e in clipped if s < e]
 
@@ -73,7 +73,7 @@ def _weekly(rule, span_start: datetime, span_end: datetime) -> list[Interval]:
     return intervals
 
 
-def _subtract(windows: list[Interval], holes: list[Interval]) -> list[Interval]:
+def subtract(windows: list[Interval], holes: list[Interval]) -> list[Interval]:
     """``windows`` minus ``holes`` (both merged and sorted)."""
     result = []
     for start, end in windows:

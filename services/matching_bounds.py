@@ -26,6 +26,7 @@ from matching.models import CONTRACT_KINDS
 from matching.qualifications import ANYONE, PostRule
 from models import AvailabilityRule, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
+from services.availability import merge, subtract
 
 # Beyond this many slots the per-slot columns cost more than they save: the bound takes 1.
 MAX_SLOTS_BOUNDED = 16
@@ -131,3 +132,14 @@ def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingC
             break
         within_week += 1
     return min(apart, within_week)
+
+
+def windows_clear_of(windows: list[tuple[datetime, datetime]], held: Sequence[tuple[datetime, datetime]],
+                     contract: bool, config: MatchingConfig) -> list[tuple[datetime, datetime]]:
+    """The candidate's windows (merged, sorted) less what the shifts he holds rule out: their own
+    time for a contract's periods, and a full rest before and after for shifts (the shortest rest
+    of the adult and minor limits). A slot outside them is never covered."""
+    if contract:
+        return subtract(windows, merge(held))
+    rest = timedelta(hours=min(config.min_rest_hours, config.minor_min_rest_hours))
+    return subtract(windows, merge((start - rest, end + rest) for start, end in held))

@@ -36,6 +36,7 @@ from matching import (
     eligible_codes,
     haversine_km,
 )
+from matching.models import CONTRACT_KINDS
 from models import (
     Assignment,
     AvailabilityRule,
@@ -507,6 +508,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     windows = [(w.start, w.end) for w in candidate.availability]
     if not windows:
         return []
+    held = [(b.start, b.end) for b in candidate.busy]
+    clear = {contract: matching_bounds.windows_clear_of(windows, held, contract, config) for contract in (False, True)}
     conditions = _need_conditions(profile, rules, local_now, kind, date_from, date_to)
     # No slot outside the span of his availability can be covered.
     conditions += [Need.first_start < windows[-1][1], Need.last_end > windows[0][0]]
@@ -527,7 +530,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             rows, slots = _needs_of(session, conditions, [place[3] for place in places[read:read + chunk]], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
-                inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, windows))
+                inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, clear[row.kind in CONTRACT_KINDS]))
                 if inside:  # none of its open slots in his availability: the engine would exclude it
                     held = inside if inside == 1 else min(inside, matching_bounds.most_slots_held(
                         slots[row.id], row.kind, config))

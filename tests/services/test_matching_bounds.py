@@ -167,3 +167,24 @@ def test_the_working_time_bound_counts_rest_and_the_week():
     assert held(*((24 * d + 7, 24 * d + 19) for d in range(7))) == 4  # 48 h in the week
     assert held((0, 13)) == 0  # longer than a day's limit
     assert held((7, 14), (14, 21), kind="replacement") == 2  # a contract's periods only must not overlap
+
+
+def test_slots_too_close_to_a_held_shift_are_left_out_of_the_bound():
+    """Checked against the engine: a slot it could still give lies in the windows kept, and a slot
+    within 11 h of a held shift is left out for a shift, kept for a contract (no rest rule)."""
+    config = matching.DEFAULT_CONFIG
+    day = datetime(2027, 7, 5)
+    windows = [(day, day + timedelta(days=3))]
+    held = [(day + timedelta(hours=7), day + timedelta(hours=19))]  # day 1, 07:00-19:00
+    shift_windows = matching_bounds.windows_clear_of(windows, held, False, config)
+    contract_windows = matching_bounds.windows_clear_of(windows, held, True, config)
+    assert shift_windows == [(day + timedelta(hours=30), day + timedelta(days=3))]  # from 06:00 the next day
+    assert contract_windows == [(day, day + timedelta(hours=7)), (day + timedelta(hours=19), day + timedelta(days=3))]
+    candidate = matching.Candidate(id="c", public="professional", birth_date=date(1990, 1, 1), lat=47.2, lon=-1.55,
+                                   radius_km=10, qualifications=(matching.Qualification("AS"),),
+                                   availability=(matching.Slot(*windows[0]),), busy=(matching.Slot(*held[0]),))
+    for start_hour, covered in ((29, False), (30, True)):  # 10 h then 11 h after the held shift
+        slot = matching.Slot(day + timedelta(hours=start_hour), day + timedelta(hours=start_hour + 7))
+        need = matching.Need(id="n", kind="shift", qualification="AS", lat=47.2, lon=-1.55, slots=(slot,))
+        assert matching.evaluate(need, candidate).covered_slots == int(covered)
+        assert matching_feed._inside(slot, shift_windows) is covered
