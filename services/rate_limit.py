@@ -33,6 +33,8 @@ LOGIN_PER_EMAIL = Limit("login-email", 10, 15 * 60)
 LOGIN_PER_IP = Limit("login-ip", 30, 15 * 60)
 RESET_PER_EMAIL = Limit("reset-email", 5, 60 * 60)
 RESET_PER_IP = Limit("reset-ip", 5, 60 * 60)
+# Accounts created from one address: enough for a class of students behind one school network.
+SIGNUP_PER_IP = Limit("signup-ip", 40, 60 * 60)
 
 
 def enabled() -> bool:

@@ -54,6 +54,8 @@ def _account(form) -> accounts.Account:
 
 def _signup(form, template: str, register, after: str | None, welcome: str):
     if form.validate_on_submit():
+        if not rate_limit.hit_all([(rate_limit.SIGNUP_PER_IP, request.remote_addr)], utcnow()):
+            abort(429)
         try:
             user = register(form)
         except accounts.SignupError as error:

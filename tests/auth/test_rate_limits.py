@@ -66,6 +66,23 @@ def test_sixth_reset_request_from_one_ip_is_refused(limited, client):
     assert answers == [302] * 5 + [429]
 
 
+def test_forty_first_signup_from_one_ip_in_an_hour_is_refused(limited, client, monkeypatch):
+    """A class of students behind one school network can all sign up; a script cannot go on."""
+    monkeypatch.setattr("services.auth.hash_password", lambda password: "not-hashed-in-this-test")
+
+    def signup(n, ip="203.0.113.50"):
+        return client.post("/inscription/candidat", environ_base={"REMOTE_ADDR": ip}, data={
+            "first_name": "Awa", "last_name": "Diallo", "email": f"eleve{n}@exemple.fr",
+            "password": "Un mot de passe solide 2026", "password_confirm": "Un mot de passe solide 2026",
+            "consent": "y"})
+
+    statuses = [signup(n).status_code for n in range(40)]
+    assert statuses == [302] * 40
+    refused = signup(40)
+    assert refused.status_code == 429 and "Trop de tentatives" in refused.get_data(as_text=True)
+    assert signup(41, ip="203.0.113.51").status_code == 302
+
+
 def test_counters_use_fixed_windows_and_hold_no_email_in_clear(limited, db):
     start = datetime(2027, 5, 3, 10, 0)
     with limited.test_request_context():
