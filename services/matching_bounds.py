@@ -115,7 +115,7 @@ def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingC
     """
     if kind in CONTRACT_KINDS or not slots:
         return len(slots)
-    rest = timedelta(hours=min(config.min_rest_hours, config.minor_min_rest_hours))
+    rest = _shortest_rest(config)
     longest = timedelta(hours=max(config.max_daily_hours, config.minor_max_daily_hours))
     holdable = [slot for slot in slots if slot.end - slot.start <= longest]
     apart, free_from = 0, datetime.min
@@ -141,5 +141,10 @@ def windows_clear_of(windows: list[tuple[datetime, datetime]], held: Sequence[tu
     of the adult and minor limits). A slot outside them is never covered."""
     if contract:
         return subtract(windows, merge(held))
-    rest = timedelta(hours=min(config.min_rest_hours, config.minor_min_rest_hours))
+    rest = _shortest_rest(config)
     return subtract(windows, merge((start - rest, end + rest) for start, end in held))
+
+
+def _shortest_rest(config: MatchingConfig) -> timedelta:
+    """The rest between two shifts of the most lenient limits (adults' or minors')."""
+    return timedelta(hours=min(config.min_rest_hours, config.minor_min_rest_hours))

@@ -213,7 +213,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         log.warning("need %s cannot be matched", need.id, exc_info=True)
         return []
     span = (min(s.start for s in slots), max(s.end for s in slots))
-    search = _CandidateSearch(session, need, slots, config, include_ineligible)
+    search = _CandidateSearch(session, need, slots, span, config, include_ineligible)
     pool_ids = set(session.scalars(select(PoolMember.candidate_id).where(PoolMember.establishment_id == need.establishment_id)))
     results: list[Result] = []
     if pool_ids:  # every pool member is scored, however far: they come first when eligible
@@ -252,14 +252,18 @@ class _CandidateSearch:
     and a crowded point not read to its end carries the bound of anyone living there, with the
     smallest id it may still give."""
 
-    def __init__(self, session, need: Need, slots: Sequence[Slot], config: MatchingConfig, include_ineligible: bool):
+    def __init__(self, session, need: Need, slots: Sequence[Slot], span: tuple[datetime, datetime],
+                 config: MatchingConfig, include_ineligible: bool):
         self.session, self.need, self.config, self.include_ineligible = session, need, config, include_ineligible
         self.lat, self.lon = need.establishment.lat, need.establishment.lon
         self.slot_count = len(slots)
         self.most_held = matching_bounds.most_slots_held(
             [matching.Slot(s.start, s.end) for s in slots], NeedKind(need.kind).value, config)
-        self.span = (min(s.start for s in slots), max(s.end for s in slots))
-        self.base = _candidate_prefilter(need, self.span, config.qualification_rules, include_ineligible)
+        self.base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
+        # Without the area, for known ids and crowded points: the box would lead the planner to
+        # scan it rather than read those ids, or a point's candidates in id order.
+        self.base_anywhere = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible,
+                                                  in_area=False)
         self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km)
         if not include_ineligible:  # tight bounds let the early stop work
             self.columns += (
@@ -272,10 +276,7 @@ class _CandidateSearch:
         self.bounds: dict[tuple, float] = {}
 
     def prefilter(self, *, in_area: bool = True):
-        """The prefilter; without the area for a few known ids (the box would lead the planner
-        to scan it rather than read those ids)."""
-        return self.base if in_area else _candidate_prefilter(
-            self.need, self.span, self.config.qualification_rules, self.include_ineligible, in_area=False)
+        return self.base if in_area else self.base_anywhere
 
     def exclude(self, ids: set[int]) -> None:
         self.excluded = ids
@@ -305,17 +306,14 @@ class _CandidateSearch:
         """Up to ``BATCH`` loaded candidates with the best bounds; a crowded point at the head
         is read one more page instead (and nothing is returned)."""
         if self.heap[0][3]:
-            _, _, first_id, _, ((p_lat, p_lon), reach, page) = heappop(self.heap)
-            # Without the box: the point is in it, and the planner then walks the place index in id order.
+            best, distance, first_id, _, ((p_lat, p_lon), reach, page) = heappop(self.heap)
             rows = _rows(self.session,
                 self._others(in_area=False).where(*reach, CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon,
                                                   CandidateProfile.id >= first_id)
                 .with_only_columns(*self.columns).order_by(CandidateProfile.id).limit(page)).all()
             self._push_rows(rows)
             if len(rows) == page:  # more to read: twice as many next time, so that few queries are run
-                best = -_upper_bound(self.config, self._distance(p_lat, p_lon), MAX_RADIUS_KM, 1.0)
-                heappush(self.heap, (best, round(self._distance(p_lat, p_lon), 1), rows[-1].id + 1, 1,
-                                     ((p_lat, p_lon), reach, 2 * page)))
+                heappush(self.heap, (best, distance, rows[-1].id + 1, 1, ((p_lat, p_lon), reach, 2 * page)))
             return []
         ids = []
         while self.heap and not self.heap[0][3] and len(ids) < BATCH:
@@ -479,7 +477,7 @@ def _flat_within(lat: float, lon: float, reach_km, lat_column=CandidateProfile.l
 
 # Codes read as the stored strings (what the engine takes), not as enum members: thousands of rows.
 NEED_COLUMNS = (
-    Need.id, type_coerce(Need.kind, String).label("kind"), Need.qualification_code, Need.positions,
+    Need.id, Need.establishment_id, type_coerce(Need.kind, String).label("kind"), Need.qualification_code, Need.positions,
     Need.weekly_hours, type_coerce(Need.min_french_level, String).label("min_french_level"),
     Need.requires_driving_licence, Need.nurse_on_duty, Establishment.lat, Establishment.lon,
     type_coerce(Establishment.type, String).label("type"), type_coerce(Establishment.sector, String).label("sector"),
@@ -527,17 +525,18 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
         if top is None or sum(1 for r in results if _ahead_of(r, top)) >= limit:
             break  # no need left can beat the ones found
         if top is frontier:
-            rows, slots = _needs_of(session, conditions, [place[3] for place in places[read:read + chunk]], local_now)
+            distances = {place[3]: place[1] for place in places[read:read + chunk]}  # rounded to 0.1 km
+            rows, slots = _needs_of(session, conditions, list(distances), local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
                 inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, clear[row.kind in CONTRACT_KINDS]))
                 if inside:  # none of its open slots in his availability: the engine would exclude it
                     held = inside if inside == 1 else min(inside, matching_bounds.most_slots_held(
                         slots[row.id], row.kind, config))
-                    distance = haversine_km(row.lat, row.lon, candidate.lat, candidate.lon)
+                    distance = distances[row.establishment_id]
                     bound = _upper_bound(config, distance, candidate.radius_km, held / len(slots[row.id]),
                                          fits[(row.qualification_code, bool(row.nurse_on_duty))])
-                    heappush(heap, (-bound, round(distance, 1), row.id, row, slots[row.id]))
+                    heappush(heap, (-bound, distance, row.id, row, slots[row.id]))
         else:
             batch = [heappop(heap) for _ in range(min(NEED_BATCH, len(heap)))]
             results += [r for r in matching.recommend_needs(candidate, [_row_to_engine(*item[3:]) for item in batch],
