@@ -27,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    import services.candidate_summary  # noqa: F401  (its listeners keep the profiles' match summary in step)
+
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: "Europe/Paris")

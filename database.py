@@ -34,9 +34,11 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # No JIT: the ranking's queries are estimated costly enough to be compiled, and compiling
-    # them takes longer (about 50 ms) than running them.
+    # them takes longer (about 50 ms) than running them. A plan for the parameters given: psycopg
+    # prepares a statement run five times, and PostgreSQL's generic plan for the ranking's
+    # (grid squares, box, codes) guesses its rows from averages and can be ten times slower.
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
-                         connect_args={"options": "-c jit=off"})
+                         connect_args={"options": "-c jit=off -c plan_cache_mode=force_custom_plan"})
 
 
 class Database:

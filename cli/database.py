@@ -34,4 +34,16 @@ def db_upgrade() -> None:
     click.echo("Base de données à jour.")
 
 
-commands = [db_upgrade]
+@click.command("refresh-summaries")
+@with_appcontext
+def refresh_summaries() -> None:
+    """Recompute every candidate's match summary (services.candidate_summary), e.g. after migration 0003."""
+    from extensions import db
+    from services import candidate_summary
+
+    count = candidate_summary.refresh(db.session.connection())
+    db.session.commit()
+    click.echo(f"{count} profils recalculés.")
+
+
+commands = [db_upgrade, refresh_summaries]

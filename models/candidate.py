@@ -12,6 +12,8 @@ from models.enums import AvailabilityKind, FrenchLevel, Public, WorkDocument
 from models.territory import Commune
 from models.user import User
 
+ANY_HOUR_HEX = "f" * 42  # every hour of the week (7 × 24 bits): what is known before the summary is computed
+
 
 class CandidateProfile(TimestampMixin, Base):
     __tablename__ = "candidate_profile"
@@ -25,6 +27,9 @@ class CandidateProfile(TimestampMixin, Base):
     # Copied from the commune for the bounding-box prefilter.
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    # The grid square (a tenth of a degree) of lat/lon: the ranking reads the squares around a
+    # workplace from the index instead of a whole band of latitude (services.candidate_summary).
+    place_cell: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     departement_code: Mapped[str] = mapped_column(String(3), index=True)
     region_code: Mapped[str] = mapped_column(String(3), index=True)
     radius_km: Mapped[int] = mapped_column(Integer, default=25)
@@ -45,6 +50,12 @@ class CandidateProfile(TimestampMixin, Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Taken (UPDATE … +1) at the start of every booking: serialises a candidate's bookings.
     booking_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Derived from the qualifications, the free text and the availability rules, for the ranking's
+    # prefilter to read from the place index alone (services.candidate_summary keeps them in step).
+    match_codes: Mapped[str] = mapped_column(String(200), default="|", server_default="|")
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    week_hours: Mapped[str] = mapped_column(String(42), default=ANY_HOUR_HEX, server_default=ANY_HOUR_HEX)
 
     user: Mapped[User] = relationship()
     commune: Mapped[Commune] = relationship()
@@ -88,7 +99,10 @@ class AvailabilityRule(Base):
     profile: Mapped[CandidateProfile] = relationship(back_populates="availability_rules")
 
 
-# The place index: a box reads lat/lon/radius from the index alone, and the candidates living at
-# one point (a commune's centre) come in id order, the ranking's tie-break (services.matching_feed).
-Index("ix_candidate_profile_place", CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.id,
-      CandidateProfile.radius_km)
+# The place index: a grid square's candidates, and those living at one point (a commune's centre)
+# in id order, the ranking's tie-break (services.matching_feed); every condition of the ranking's
+# prefilter but the account being active is read from the index alone.
+Index("ix_candidate_profile_place", CandidateProfile.place_cell, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.id,
+      CandidateProfile.radius_km, CandidateProfile.public, CandidateProfile.consent_visible,
+      CandidateProfile.available_from, CandidateProfile.available_until, CandidateProfile.match_codes,
+      CandidateProfile.week_hours, CandidateProfile.user_id)

@@ -7,16 +7,20 @@ Rows are plain dicts written by ``RowWriter``; what the history needs to pick ap
 from __future__ import annotations
 
 import random
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from models import AvailabilityRule, CandidateProfile, CandidateQualification, User
 from models.enums import AvailabilityKind, FrenchLevel, Public, Role, WorkDocument
+from services.candidate_summary import place_cell, summary_of
 from services.demo_bulk import RowWriter
 from services.demo_catalog import Calendar, Place, Territory, email_part, person_name
 
 USERS, PROFILES = User.__table__, CandidateProfile.__table__
 QUALIFICATIONS, RULES = CandidateQualification.__table__, AvailabilityRule.__table__
+# A rule as generated here, read by the match summary like a stored one.
+RuleRow = namedtuple("RuleRow", "kind start_date end_date weekdays start_time end_time")
 
 RADII = (5, 10, 15, 25, 50, 100)
 RADIUS_WEIGHTS = (8, 17, 25, 27, 16, 7)
@@ -156,6 +160,7 @@ class CandidateFactory:
         writer.add(PROFILES, {
             "id": profile_id, "user_id": user_id, "public": public.value, "birth_date": birth_date,
             "disability": fields["disability"], "commune_code": place.code, "lat": place.lat, "lon": place.lon,
+            "place_cell": place_cell(place.lat, place.lon),
             "departement_code": place.departement_code, "region_code": place.region_code,
             "radius_km": fields["radius_km"], "qualification_text": fields["qualification_text"],
             "french_level": fields["french_level"] and fields["french_level"].value,
@@ -166,6 +171,7 @@ class CandidateFactory:
             "consent_visible": visible, "consent_pool": pool, "consent_alerts": alerts, "consented_at": created_at,
             "availability_updated_at": updated, "last_digest_at": None, "booking_version": 0,
             "created_at": created_at, "updated_at": updated,
+            **summary_of([code for code, _ in codes], fields["qualification_text"], [RuleRow(*rule) for rule in rules]),
         })
         for code, years in codes:
             writer.add(QUALIFICATIONS, {"id": writer.new_id(QUALIFICATIONS), "profile_id": profile_id,

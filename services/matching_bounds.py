@@ -27,6 +27,7 @@ from matching.qualifications import ANYONE, PostRule
 from models import AvailabilityRule, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
 from services.availability import merge, subtract
+from services.candidate_summary import has_free_text
 
 # Beyond this many slots the per-slot columns cost more than they save: the bound takes 1.
 MAX_SLOTS_BOUNDED = 16
@@ -55,6 +56,17 @@ def declared_fit(post: str, nurse_on_duty: bool, qualifications, rules: Qualific
     """The same as ``code_fit_column`` for qualifications already loaded (code, validated_years)."""
     return max((rule.score for rule in _declared_rules(post, nurse_on_duty, rules) for q in qualifications
                 if q.code == rule.code and (q.validated_years or 0) >= rule.min_validated_years), default=0.0)
+
+
+def loose_fit(match_codes: str, post: str, nurse_on_duty: bool, config: MatchingConfig) -> float:
+    """Upper bound of the qualification component from the profile's summary alone
+    (services.candidate_summary): its declared codes whatever their validated years, and whether a
+    free text was given. Never below ``qualification_bound`` of the same profile."""
+    rules = config.qualification_rules
+    codes = set(match_codes.strip("|").split("|"))
+    declared = max((rule.score for rule in _declared_rules(post, nurse_on_duty, rules) if rule.code in codes),
+                   default=0.0)
+    return qualification_bound(declared, has_free_text(match_codes), post, nurse_on_duty, rules, config)
 
 
 def qualification_bound(code_fit: float | None, has_text: bool, post: str, nurse_on_duty: bool,

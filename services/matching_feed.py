@@ -7,9 +7,9 @@ are then loaded in a few ``IN`` queries, never one query per candidate.
 
 Both directions are exact top-k searches: what is not read yet has a best possible score
 (``_upper_bound``, ``services.matching_bounds``), and reading stops once nobody left can enter
-the list. Candidates are read ring by ring from the workplace, a crowded commune (hundreds of
-candidates at its centre) page by page in id order, the tie-break; needs are read
-establishment by establishment, nearest first.
+the list. Candidates are read ring by ring from the workplace, from the place index alone
+(services.candidate_summary), then given a tighter bound in SQL before the engine scores the
+best; needs are read establishment by establishment, nearest first.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from math import cos, radians
 
-from sqlalchemy import String, and_, exists, func, or_, select, type_coerce
+from sqlalchemy import String, and_, func, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -51,7 +51,7 @@ from models import (
     User,
 )
 from models.enums import AssignmentState, AvailabilityKind, NeedKind, NeedStatus, Public
-from services import matching_bounds
+from services import candidate_summary, matching_bounds
 from services.availability import windows_for
 from services.localtime import paris_from_utc
 
@@ -188,10 +188,7 @@ CANDIDATE_COLUMNS = (
 BATCH = 200  # candidates (or needs) scored at a time, best possible score first
 # Rings loaded outwards from the workplace, so that a dense area reads only its close candidates.
 RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
-# Candidates living at one point (a commune's centre) beyond which the point is read page by page,
-# in id order (the tie-break among equal scores at one distance), rather than all at once.
-CROWDED_POINT = 300
-PAGE = 200  # the first page of a crowded point; each next one is twice as long
+MOST_CELLS = 2000  # grid squares listed in one query (the largest ring in France needs about 600)
 
 
 def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
@@ -200,8 +197,8 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
 
     Exact: the result is what the engine gives on every prefiltered candidate, ties broken by
     distance then id. Candidates are scored in batches, highest possible score first, and the
-    search stops once nobody left could still enter the list; a crowded town is read page by page
-    in id order, so that it costs what a sparse one does when its first candidates fill the list.
+    search stops once nobody left could still enter the list; a ring's candidates are read from the
+    place index alone, and only the best of them cost more (``_CandidateSearch``).
     """
     slots = open_slots(need, now)
     if not slots:
@@ -218,7 +215,9 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     results: list[Result] = []
     if pool_ids:  # every pool member is scored, however far: they come first when eligible
         results += _score(session, engine_need, config, session.scalars(
-            search.prefilter(in_area=False).where(CandidateProfile.id.in_(pool_ids))
+            # Without the area: the box would lead the planner to scan it rather than read these ids.
+            _candidate_prefilter(need, span, config.qualification_rules, include_ineligible, in_area=False)
+            .where(CandidateProfile.id.in_(pool_ids))
             .with_only_columns(CandidateProfile.id)).all(), span, include_ineligible)
     wanted = limit - sum(1 for r in results if r.eligible)
     search.exclude(pool_ids)
@@ -247,10 +246,15 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
 
 
 class _CandidateSearch:
-    """The candidates not scored yet, best possible score first: (-bound, distance, id, page, payload)
-    items in a heap, where a loaded candidate carries its bound from ``services.matching_bounds``
-    and a crowded point not read to its end carries the bound of anyone living there, with the
-    smallest id it may still give."""
+    """The candidates not scored yet, best possible score first, as heap items
+    (-bound, distance, id, tight, (lat, lon, radius, match codes, week hours)).
+
+    A ring's candidates come in with a loose bound read from the place index alone: distance,
+    declared codes (years aside), slots in the hours of the week he may be available. The best of them are then given, one query per
+    batch, the tight bound of ``services.matching_bounds`` (validated years, the slots their rules
+    hold) and go back in the queue; only a candidate at the head with his tight bound is scored.
+    So a town of thousands costs an index read, and only the few who may enter the list cost more.
+    """
 
     def __init__(self, session, need: Need, slots: Sequence[Slot], span: tuple[datetime, datetime],
                  config: MatchingConfig, include_ineligible: bool):
@@ -259,24 +263,22 @@ class _CandidateSearch:
         self.slot_count = len(slots)
         self.most_held = matching_bounds.most_slots_held(
             [matching.Slot(s.start, s.end) for s in slots], NeedKind(need.kind).value, config)
-        self.base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible)
-        # Without the area, for known ids and crowded points: the box would lead the planner to
-        # scan it rather than read those ids, or a point's candidates in id order.
-        self.base_anywhere = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible,
-                                                  in_area=False)
-        self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km)
-        if not include_ineligible:  # tight bounds let the early stop work
-            self.columns += (
-                func.length(func.coalesce(CandidateProfile.qualification_text, "")).label("text_length"),
-                matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
-                matching_bounds.starts_covered_column([s.start for s in slots]))
+        # Active accounts: checked with the tight bound, for the few candidates who get one.
+        self.base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible,
+                                         account=include_ineligible)
+        self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km,
+                        CandidateProfile.match_codes, CandidateProfile.week_hours)
+        self.slot_hours = [candidate_summary.hours_of(s.start, s.end) for s in slots]
+        self.tight_columns = (
+            CandidateProfile.id,
+            matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
+            matching_bounds.starts_covered_column([s.start for s in slots]))
         self.excluded: set[int] = set()
         self.heap: list[tuple] = []
         self.distances: dict[tuple[float, float], float] = {}  # candidates share their commune's point
         self.bounds: dict[tuple, float] = {}
-
-    def prefilter(self, *, in_area: bool = True):
-        return self.base if in_area else self.base_anywhere
+        self.fits: dict[str, float] = {}
+        self.held: dict[str, int] = {}
 
     def exclude(self, ids: set[int]) -> None:
         self.excluded = ids
@@ -285,67 +287,88 @@ class _CandidateSearch:
         return self.heap[0] if self.heap else None
 
     def load_ring(self, ring: float, inner: float | None) -> None:
-        """Queue the candidates of the ring, crowded points as cursors to be read later."""
+        """Queue the candidates of the ring with their loose bounds."""
         area = [_ring_box(self.lat, self.lon, ring), _flat_within(self.lat, self.lon, ring)]
-        reach = []  # farther than ``inner``: only those whose radius reaches that far
-        if inner is not None:
-            area.append(~_flat_within(self.lat, self.lon, inner))
-            reach.append(CandidateProfile.radius_km >= inner)
-        crowded = [] if self.include_ineligible else _rows(self.session,
-            select(CandidateProfile.lat, CandidateProfile.lon).where(*area, *reach)
-            .group_by(CandidateProfile.lat, CandidateProfile.lon).having(func.count() >= CROWDED_POINT)).all()
-        for point in crowded:
-            distance = self._distance(*point)
-            best = _upper_bound(self.config, distance, MAX_RADIUS_KM, 1.0)
-            heappush(self.heap, (-best, round(distance, 1), 0, 1, (tuple(point), reach, PAGE)))
-        query = self._others().where(*area, *reach, *(~and_(CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon)
-                                              for p_lat, p_lon in crowded))
-        self._push_rows(_rows(self.session, query.with_only_columns(*self.columns)))
+        cells = _cells(self.lat, self.lon, ring, inner)
+        if len(cells) <= MOST_CELLS:  # not near a pole, where a box spans every longitude
+            area.append(CandidateProfile.place_cell.in_(cells))
+        if inner is not None:  # farther than ``inner``: only those whose radius reaches that far
+            area += [~_flat_within(self.lat, self.lon, inner), CandidateProfile.radius_km >= inner]
+        query = self.base.where(*area)
+        if self.excluded:
+            query = query.where(CandidateProfile.id.not_in(self.excluded))
+        # Thousands of rows share a few (point, radius, codes): one bound each, then one heapify.
+        loose: dict[tuple, tuple | None] = {}
+        items = []
+        for candidate_id, *key in _rows(self.session, query.with_only_columns(*self.columns)):
+            key = tuple(key)
+            head = loose.get(key, False)
+            if head is False:
+                head = loose[key] = self._loose_head(*key)
+            if head is not None:
+                items.append((*head, candidate_id, self.include_ineligible, key))
+        self.heap += items
+        heapify(self.heap)
+
+    def _loose_head(self, lat: float, lon: float, radius: int, match_codes: str,
+                    week_hours: str) -> tuple[float, float] | None:
+        """(-bound, rounded distance) from the index alone; None when out of his reach, or when
+        no slot lies in the hours of the week he may be available."""
+        config, need = self.config, self.need
+        distance = self._distance(lat, lon)
+        if self.include_ineligible:  # every candidate in reach is scored: no need to be tight
+            return -_upper_bound(config, distance, radius, 1.0), round(distance, 1)
+        held = self._held_in(week_hours)
+        if distance > radius + ROUNDING_MARGIN_KM or not held:
+            return None
+        fit = self.fits.get(match_codes)
+        if fit is None:
+            fit = self.fits[match_codes] = matching_bounds.loose_fit(match_codes, need.qualification_code,
+                                                                     need.nurse_on_duty, config)
+        return -_upper_bound(config, distance, radius, held / self.slot_count, fit), round(distance, 1)
+
+    def _held_in(self, week_hours: str) -> int:
+        """How many slots he may hold at most, counting only those in his hours of the week."""
+        held = self.held.get(week_hours)
+        if held is None:
+            hours = candidate_summary.week_hours_value(week_hours)
+            held = self.held[week_hours] = min(self.most_held,
+                                               sum(1 for slot in self.slot_hours if hours & slot == slot))
+        return held
 
     def next_batch(self) -> list[int]:
-        """Up to ``BATCH`` loaded candidates with the best bounds; a crowded point at the head
-        is read one more page instead (and nothing is returned)."""
-        if self.heap[0][3]:
-            best, distance, first_id, _, ((p_lat, p_lon), reach, page) = heappop(self.heap)
-            rows = _rows(self.session,
-                self._others(in_area=False).where(*reach, CandidateProfile.lat == p_lat, CandidateProfile.lon == p_lon,
-                                                  CandidateProfile.id >= first_id)
-                .with_only_columns(*self.columns).order_by(CandidateProfile.id).limit(page)).all()
-            self._push_rows(rows)
-            if len(rows) == page:  # more to read: twice as many next time, so that few queries are run
-                heappush(self.heap, (best, distance, rows[-1].id + 1, 1, ((p_lat, p_lon), reach, 2 * page)))
-            return []
-        ids = []
-        while self.heap and not self.heap[0][3] and len(ids) < BATCH:
-            ids.append(heappop(self.heap)[2])
-        return ids
+        """The ids of the candidates among the ``BATCH`` best queued that have their tight bound,
+        to be scored; the others get it and go back in the queue."""
+        best = [heappop(self.heap) for _ in range(min(BATCH, len(self.heap)))]
+        self._tighten([item for item in best if not item[3]])
+        return [item[2] for item in best if item[3]]
 
-    def _others(self, *, in_area: bool = True):
-        query = self.prefilter(in_area=in_area)
-        return query.where(CandidateProfile.id.not_in(self.excluded)) if self.excluded else query
+    def _tighten(self, items: list[tuple]) -> None:
+        config, need = self.config, self.need
+        rows = {item[2]: item[4] for item in items}
+        for candidate_id, code_fit, starts_covered in _rows(self.session, _active(select(*self.tight_columns)).where(
+                CandidateProfile.id.in_(list(rows)))):
+            if starts_covered == 0:
+                continue  # none of the slots starts in his availability: the engine would exclude him
+            lat, lon, radius, match_codes, week_hours = rows[candidate_id]
+            distance = self._distance(lat, lon)
+            key = (round(distance, 1), radius, starts_covered, code_fit, match_codes, week_hours)
+            bound = self.bounds.get(key)
+            if bound is None:  # many candidates share a commune's point: one computation each
+                held = self._held_in(week_hours)
+                if starts_covered is not None:
+                    held = min(starts_covered, held)
+                fit = matching_bounds.qualification_bound(
+                    code_fit, candidate_summary.has_free_text(match_codes), need.qualification_code,
+                    need.nurse_on_duty, config.qualification_rules, config)
+                bound = self.bounds[key] = _upper_bound(config, distance, radius, held / self.slot_count, fit)
+            heappush(self.heap, (-bound, key[0], candidate_id, True, None))
 
     def _distance(self, lat: float, lon: float) -> float:
         distance = self.distances.get((lat, lon))
         if distance is None:
             distance = self.distances[(lat, lon)] = haversine_km(self.lat, self.lon, lat, lon)
         return distance
-
-    def _push_rows(self, rows) -> None:
-        config, need = self.config, self.need
-        for row in rows:
-            distance = self._distance(row.lat, row.lon)
-            if self.include_ineligible:
-                heappush(self.heap, (-_upper_bound(config, distance, row.radius_km, 1.0), round(distance, 1), row.id, 0))
-            elif distance <= row.radius_km + ROUNDING_MARGIN_KM and row.starts_covered != 0:
-                key = (round(distance, 1), row.radius_km, row.starts_covered, row.code_fit, bool(row.text_length))
-                bound = self.bounds.get(key)
-                if bound is None:  # many candidates share a commune's point: one computation each
-                    held = self.most_held if row.starts_covered is None else min(row.starts_covered, self.most_held)
-                    share = held / self.slot_count
-                    fit = matching_bounds.qualification_bound(row.code_fit, key[4], need.qualification_code,
-                                                              need.nurse_on_duty, config.qualification_rules, config)
-                    bound = self.bounds[key] = _upper_bound(config, distance, row.radius_km, share, fit)
-                heappush(self.heap, (-bound, key[0], row.id, 0))
 
 
 def _ahead_of(result: Result, head: tuple | None) -> bool:
@@ -418,8 +441,9 @@ def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]
 
 
 def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_ineligible: bool, *,
-                         in_area: bool = True):
-    """Candidates who may possibly take the need, by index-friendly conditions only."""
+                         in_area: bool = True, account: bool = True):
+    """Candidates who may possibly take the need, by index-friendly conditions only; ``account``:
+    whose account is active (a lookup per candidate, which a caller may make for fewer rows)."""
     establishment = need.establishment
     lat, lon = establishment.lat, establishment.lon
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, MAX_RADIUS_KM)
@@ -430,25 +454,24 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
         public = CandidateProfile.public == Public.PEC
     else:
         public = CandidateProfile.public != Public.CIVIC_SERVICE
-    conditions = [CandidateProfile.consent_visible.is_(True), User.active.is_(True), public]
+    conditions = [CandidateProfile.consent_visible.is_(True), public]
     if in_area:
         conditions += [CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon)]
-    query = select(CandidateProfile).join(User, User.id == CandidateProfile.user_id)
+    query = select(CandidateProfile)
+    if account:
+        query = _active(query)
     if include_ineligible:  # near misses too: only the place and the consent narrow the field
         return query.where(*conditions)
-    conditions.append(_flat_within(lat, lon, CandidateProfile.radius_km))  # before the subqueries: cheap
+    # All read from the place index (services.candidate_summary): no lookup per candidate.
+    conditions += [_flat_within(lat, lon, CandidateProfile.radius_km),
+                   candidate_summary.available_around(span[0].date(), span[1].date())]
     if not rules.accepts_anyone(need.qualification_code):
-        codes = sorted(eligible_codes(need.qualification_code, rules))
-        conditions.append(or_(
-            func.length(func.coalesce(CandidateProfile.qualification_text, "")) > 0,
-            exists().where(CandidateQualification.profile_id == CandidateProfile.id,
-                           CandidateQualification.code.in_(codes)),
-        ))
-    conditions.append(exists().where(
-        AvailabilityRule.profile_id == CandidateProfile.id, AvailabilityRule.kind != AvailabilityKind.UNAVAILABLE,
-        AvailabilityRule.start_date <= span[1].date(), AvailabilityRule.end_date >= span[0].date() - timedelta(days=1),
-    ))
+        conditions.append(candidate_summary.may_hold(eligible_codes(need.qualification_code, rules)))
     return query.where(*conditions)
+
+
+def _active(query):
+    return query.join(User, User.id == CandidateProfile.user_id).where(User.active.is_(True))
 
 
 def _ring_box(lat: float, lon: float, ring_km: float):
@@ -456,6 +479,23 @@ def _ring_box(lat: float, lon: float, ring_km: float):
     not the whole band of the largest radius."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, _reach(ring_km))
     return and_(CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon))
+
+
+def _cells(lat: float, lon: float, ring_km: float, inner_km: float | None) -> list[int]:
+    """The grid squares meeting the ring's box, less those wholly within the inner ring's reach
+    (every candidate there is left out by ``~_flat_within(inner)``)."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, _reach(ring_km))
+    if inner_km is None:
+        return [cell for cell, _, _ in candidate_summary.cells_between(min_lat, max_lat, min_lon, max_lon)]
+    side = 1 / candidate_summary.CELLS_PER_DEGREE
+    kx, inner = KM_PER_DEGREE * cos(radians(lat)), _reach(inner_km)
+
+    def inside(corner_lat: float, corner_lon: float) -> bool:  # the same flat distance as _flat_within
+        dy, dx = (corner_lat - lat) * KM_PER_DEGREE, (corner_lon - lon) * kx
+        return dy * dy + dx * dx <= inner * inner
+
+    return [cell for cell, south, west in candidate_summary.cells_between(min_lat, max_lat, min_lon, max_lon)
+            if not all(inside(south + dy, west + dx) for dy in (0, side) for dx in (0, side))]
 
 
 def _reach(km: float):

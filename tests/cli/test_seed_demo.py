@@ -224,3 +224,16 @@ def test_a_clash_with_existing_data_is_a_french_error(runner, build, db):
     assert result.exit_code != 0
     assert "entrent en conflit avec des données déjà présentes" in result.output
     assert db.scalar(select(func.count()).select_from(CandidateProfile)) == 0
+
+
+def test_the_bulk_written_candidates_carry_their_match_summary(seeded, db, runner):
+    """Written past the ORM, each profile's summary is what the rows give: refreshing from the
+    qualifications and rules (``flask refresh-summaries``) changes nothing."""
+    columns = (CandidateProfile.id, CandidateProfile.place_cell, CandidateProfile.match_codes,
+               CandidateProfile.available_from, CandidateProfile.available_until, CandidateProfile.week_hours)
+    written = db.execute(select(*columns).order_by(CandidateProfile.id)).all()
+    assert len({row.week_hours for row in written}) > 3 and all(row.match_codes.startswith("|") for row in written)
+    db.rollback()
+    result = runner.invoke(args=["refresh-summaries"])
+    assert result.exit_code == 0 and "300 profils recalculés" in result.output
+    assert db.execute(select(*columns).order_by(CandidateProfile.id)).all() == written

@@ -103,12 +103,10 @@ def test_early_stop_with_tight_bounds_gives_what_the_engine_gives_on_everyone(bu
     assert len(expected) == 7  # all but the September one (no night covered); ESI 3 years may fill AS
 
 
-def test_a_crowded_town_read_page_by_page_gives_what_the_engine_gives_on_everyone(build, db, monkeypatch):
-    """Many candidates at one point (a commune's centre) are read in id order, a few at a time:
-    equal scores at one distance are then told apart by id, smallest first, and the list is still
+def test_a_crowded_town_bounded_two_at_a_time_gives_what_the_engine_gives_on_everyone(build, db, monkeypatch):
+    """Many candidates at one point (a commune's centre), their bounds tightened and scored two at
+    a time: equal scores at one distance are told apart by id, smallest first, and the list is still
     the engine's on the whole table, whatever the limit; a pool member living there comes once, first."""
-    monkeypatch.setattr(matching_feed, "CROWDED_POINT", 3)
-    monkeypatch.setattr(matching_feed, "PAGE", 2)
     monkeypatch.setattr(matching_feed, "BATCH", 2)
     need = build.need()  # AS night in Angers
     elsewhere = db.scalars(select(Commune.code_insee).where(Commune.departement_code == "49",
