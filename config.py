@@ -57,6 +57,8 @@ def from_environment() -> dict:
         "TRUST_PROXY": int(os.environ.get("TRUST_PROXY", "0")),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
         "COMMUNES_FILE": os.environ.get("COMMUNES_FILE", str(INSTANCE_DIR / "communes.csv")),
+        # Freeze what the app is built of (gc.freeze): not in tests, which build an app per test.
+        "GC_FREEZE": env != "test",
     }
 
 

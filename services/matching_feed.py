@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
 from math import cos, radians
 
-from sqlalchemy import String, and_, func, select, type_coerce
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -522,7 +522,7 @@ NEED_COLUMNS = (
     Need.requires_driving_licence, Need.nurse_on_duty, Establishment.lat, Establishment.lon,
     type_coerce(Establishment.type, String).label("type"), type_coerce(Establishment.sector, String).label("sector"),
 )
-NEED_BATCH = 50  # needs scored at a time: read already, so small batches cost no query
+NEED_BATCH = 50  # needs scored at a time at most: read already, so small batches cost no query
 
 
 def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime, kind: NeedKind | str | None = None,
@@ -554,19 +554,34 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     fits = {post: matching_bounds.qualification_bound(
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
-    places = _establishments_in_reach(session, candidate, reach, config, max(fits.values(), default=0.0))
+    # An establishment's needs come in groups of posts he fits equally well, best first: the
+    # posts he fits less are read only if the list still wants them.
+    posts: dict[float, list[str]] = defaultdict(list)
+    for code in rules.codes:
+        posts[max(fits[(code, False)], fits[(code, True)])].append(code)
+    # (-best possible score, distance, 0, establishment, fit): what is left to read, best first;
+    # 0 ranks it before any need at that score and distance (a need's id is above 0).
+    places = sorted((-_upper_bound(config, distance, candidate.radius_km, 1.0, fit), distance, 0, place_id, fit)
+                    for distance, place_id in _establishments_in_reach(session, candidate, reach) for fit in posts)
     heap: list[tuple] = []  # (-bound, distance, need id, row, slots) of needs read, not scored yet
     results: list[Result] = []
     read, chunk = 0, FIRST_PLACES
     while True:
-        frontier = places[read] if read < len(places) else None  # the best establishment not read yet
+        frontier = places[read][:3] if read < len(places) else None  # the best establishment's posts not read yet
         head = heap[0][:3] if heap else None
         top = min((key for key in (head, frontier) if key is not None), default=None)
-        if top is None or sum(1 for r in results if _ahead_of(r, top)) >= limit:
+        ahead = sum(1 for r in results if _ahead_of(r, top)) if top is not None else limit
+        if ahead >= limit:
             break  # no need left can beat the ones found
         if top is frontier:
-            distances = {place[3]: place[1] for place in places[read:read + chunk]}  # rounded to 0.1 km
-            rows, slots = _needs_of(session, conditions, list(distances), local_now)
+            taken = places[read:read + chunk]
+            distances = {place[3]: place[1] for place in taken}  # rounded to 0.1 km
+            by_fit: dict[float, list[int]] = defaultdict(list)
+            for place in taken:
+                by_fit[place[4]].append(place[3])
+            rows, slots = _needs_of(session, conditions + [or_(*(
+                and_(Need.establishment_id.in_(ids), Need.qualification_code.in_(posts[fit]))
+                for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
                 inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, clear[row.kind in CONTRACT_KINDS]))
@@ -577,8 +592,10 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                     bound = _upper_bound(config, distance, candidate.radius_km, held / len(slots[row.id]),
                                          fits[(row.qualification_code, bool(row.nurse_on_duty))])
                     heappush(heap, (-bound, distance, row.id, row, slots[row.id]))
-        else:
-            batch = [heappop(heap) for _ in range(min(NEED_BATCH, len(heap)))]
+        else:  # the needs ahead of every establishment not read yet, as many as the list still wants
+            batch = [heappop(heap)]
+            while heap and len(batch) < min(NEED_BATCH, limit - ahead) and (frontier is None or heap[0][:3] < frontier):
+                batch.append(heappop(heap))
             results += [r for r in matching.recommend_needs(candidate, [_row_to_engine(*item[3:]) for item in batch],
                                                             config) if r.distance_km <= reach]
     results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
@@ -602,25 +619,22 @@ def _availability_span(profile: CandidateProfile, local_now: datetime) -> tuple[
     return (local_now, end) if end and end > local_now else None
 
 
-def _establishments_in_reach(session, candidate: matching.Candidate, reach: float, config: MatchingConfig,
-                             best_fit: float) -> list[tuple[float, float, int]]:
-    """(-best possible score, distance, id) of the establishments within ``reach``, best first."""
+def _establishments_in_reach(session, candidate: matching.Candidate, reach: float) -> list[tuple[float, int]]:
+    """(distance rounded to 0.1 km, id) of the establishments within ``reach``."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(candidate.lat, candidate.lon, reach)
     places = []
     for place_id, lat, lon in _rows(session, select(Establishment.id, Establishment.lat, Establishment.lon).where(
             Establishment.lat.between(min_lat, max_lat), Establishment.lon.between(min_lon, max_lon))):
         distance = haversine_km(lat, lon, candidate.lat, candidate.lon)
         if distance <= reach + ROUNDING_MARGIN_KM:
-            places.append((-_upper_bound(config, distance, candidate.radius_km, 1.0, best_fit), round(distance, 1),
-                           place_id))
-    # A need's id is above 0: the third item of an establishment's key says "any of its needs".
-    return [(bound, distance, 0, place_id) for bound, distance, place_id in sorted(places)]
+            places.append((round(distance, 1), place_id))
+    return places
 
 
-def _needs_of(session, conditions, establishment_ids: list[int], local_now: datetime):
-    """The needs of these establishments meeting ``conditions``, and their open slots by need."""
+def _needs_of(session, conditions, local_now: datetime):
+    """The needs meeting ``conditions``, and their open slots by need."""
     rows = _rows(session, select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
-                           .where(Need.establishment_id.in_(establishment_ids), *conditions)).all()
+                           .where(*conditions)).all()
     slots: dict[int, list] = defaultdict(list)
     for chunk in _chunks([row.id for row in rows]):
         for need_id, start, end in _rows(session,

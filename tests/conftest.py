@@ -77,6 +77,7 @@ def app(_schema, tmp_path):
     app = create_app({
         "TESTING": True,
         "ENV_NAME": "test",
+        "GC_FREEZE": False,  # an app per test: frozen garbage would pile up
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": _schema,
         "WTF_CSRF_ENABLED": False,

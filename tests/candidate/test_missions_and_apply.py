@@ -122,17 +122,18 @@ def _queries_for(client, url):
 
 
 def test_missions_page_does_not_query_once_per_need(client, build, login, db):
-    """Needs are read establishment by establishment, several establishments per query."""
+    """Needs are read establishment by establishment, several establishments per query: more
+    needs at the same establishments cost no more queries."""
     profile = build.candidate()
-    first = build.establishment()
-    build.need(establishment=first)
+    places = [build.establishment(), build.establishment()]
+    for place in places:
+        build.need(establishment=place)
     build.commit()
     login(profile.user)
     one = _queries_for(client, "/candidat/missions")
-    for _ in range(4):
-        build.need(establishment=first)
-    for _ in range(3):
-        build.need(establishment=build.establishment())
+    for place in places:
+        for _ in range(4):
+            build.need(establishment=place)
     build.commit()
     assert _queries_for(client, "/candidat/missions") == one
 
