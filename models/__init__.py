@@ -2,7 +2,7 @@
 
 from models.application import Application, Assignment
 from models.base import Base, utcnow
-from models.candidate import AvailabilityRule, CandidateProfile, CandidateQualification
+from models.candidate import AvailabilityRule, CandidateCodePlace, CandidateProfile, CandidateQualification
 from models.establishment import Establishment, PoolMember
 from models.need import Need, Slot
 from models.ops import AuditLog, JobRun, Notification, PlanTarget, RateLimitHit
@@ -12,7 +12,7 @@ from models.territory import Commune, Departement, Postcode, Region
 from models.user import User, establishment_manager
 
 __all__ = [
-    "Application", "Assignment", "AuditLog", "AvailabilityRule", "Base", "CandidateProfile",
+    "Application", "Assignment", "AuditLog", "AvailabilityRule", "Base", "CandidateCodePlace", "CandidateProfile",
     "CandidateQualification", "Commune", "Departement", "Establishment", "JobRun", "Need",
     "Notification", "PlanTarget", "PoolMember", "Postcode", "QualificationEquivalence",
     "QualificationRef", "RateLimitHit", "Region", "STAT_TABLES", "Slot", "User", "establishment_manager", "utcnow",

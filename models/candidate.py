@@ -99,10 +99,36 @@ class AvailabilityRule(Base):
     profile: Mapped[CandidateProfile] = relationship(back_populates="availability_rules")
 
 
-# The place index: a grid square's candidates, and those living at one point (a commune's centre)
-# in id order, the ranking's tie-break (services.matching_feed); every condition of the ranking's
-# prefilter but the account being active is read from the index alone.
-Index("ix_candidate_profile_place", CandidateProfile.place_cell, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.id,
-      CandidateProfile.radius_km, CandidateProfile.public, CandidateProfile.consent_visible,
-      CandidateProfile.available_from, CandidateProfile.available_until, CandidateProfile.match_codes,
-      CandidateProfile.week_hours, CandidateProfile.user_id)
+class CandidateCodePlace(Base):
+    """Where the holders of each code live: one row per profile and declared code, and one with
+    ``FREE_TEXT`` ('*') when a free text was given, with what the ranking's prefilter reads.
+
+    Derived from the profile and its qualifications (services.candidate_summary keeps it in
+    step): a post most candidates may not take (a nurse's) reads its holders around the
+    workplace from ``ix_candidate_code_place`` instead of every candidate there.
+    """
+
+    __tablename__ = "candidate_code_place"
+    profile_id: Mapped[int] = mapped_column(ForeignKey("candidate_profile.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    place_cell: Mapped[int] = mapped_column(Integer)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    radius_km: Mapped[int] = mapped_column(Integer)
+    public: Mapped[Public] = mapped_column(EnumCode(Public))
+    consent_visible: Mapped[bool] = mapped_column(Boolean)
+    match_codes: Mapped[str] = mapped_column(String(200))
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    week_hours: Mapped[str] = mapped_column(String(42))
+
+
+# The place indexes: a grid square's candidates (of a code), with every condition of the
+# ranking's prefilter but the account being active read from the index alone (services.matching_feed).
+_PREFILTERED = ("radius_km", "public", "consent_visible", "available_from", "available_until", "match_codes",
+                "week_hours", "user_id")
+Index("ix_candidate_profile_place", CandidateProfile.place_cell, CandidateProfile.lat, CandidateProfile.lon,
+      CandidateProfile.id, *(getattr(CandidateProfile, name) for name in _PREFILTERED))
+Index("ix_candidate_code_place", CandidateCodePlace.code, CandidateCodePlace.place_cell, CandidateCodePlace.lat,
+      CandidateCodePlace.lon, CandidateCodePlace.profile_id, *(getattr(CandidateCodePlace, name) for name in _PREFILTERED))

@@ -20,15 +20,15 @@ writes them from the same functions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import chain
 from math import ceil, floor
 
-from sqlalchemy import ColumnElement, and_, bindparam, event, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import AvailabilityRule, CandidateProfile, CandidateQualification
+from models import AvailabilityRule, CandidateCodePlace, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
 
 FREE_TEXT = "*"  # the token that stands for "a free-text qualification was given"
@@ -36,6 +36,8 @@ CELLS_PER_DEGREE = 10  # grid squares of a tenth of a degree: about 11 km by 7.5
 HOURS_IN_WEEK = 7 * 24
 ANY_HOUR = (1 << HOURS_IN_WEEK) - 1
 _COLUMNS = ("match_codes", "available_from", "available_until", "week_hours")
+# The profile's columns copied to candidate_code_place; a change to any of them refreshes it.
+PLACE = ("user_id", "place_cell", "lat", "lon", "radius_km", "public", "consent_visible")
 _CHUNK = 500
 
 
@@ -46,10 +48,10 @@ def may_hold(codes: Iterable[str]) -> ColumnElement[bool]:
     return or_(*(CandidateProfile.match_codes.like(f"%|{code}|%") for code in (FREE_TEXT, *sorted(codes))))
 
 
-def available_around(first: date, last: date) -> ColumnElement[bool]:
+def available_around(table: Table, first: date, last: date) -> ColumnElement[bool]:
     """Some availability rule of the profile may touch the days from ``first`` to ``last``
-    (a night from the eve included)."""
-    return and_(CandidateProfile.available_from <= last, CandidateProfile.available_until >= first - timedelta(days=1))
+    (a night from the eve included); ``table``: candidate_profile or candidate_code_place."""
+    return and_(table.c.available_from <= last, table.c.available_until >= first - timedelta(days=1))
 
 
 def has_free_text(match_codes: str) -> bool:
@@ -130,10 +132,11 @@ def refresh(connection, profile_ids: Iterable[int] | None = None) -> int:
     table = CandidateProfile.__table__
     statement = update(table).where(table.c.id == bindparam("profile_id")).values(
         {column: bindparam(f"new_{column}") for column in _COLUMNS})
+    places = CandidateCodePlace.__table__
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        texts = dict(connection.execute(select(CandidateProfile.id, CandidateProfile.qualification_text)
-                                        .where(CandidateProfile.id.in_(chunk))).all())
+        profiles = connection.execute(select(table.c.id, table.c.qualification_text, *(table.c[name] for name in PLACE))
+                                      .where(table.c.id.in_(chunk))).mappings().all()
         codes, rules = defaultdict(list), defaultdict(list)
         for profile_id, code in connection.execute(select(CandidateQualification.profile_id, CandidateQualification.code)
                                                    .where(CandidateQualification.profile_id.in_(chunk))):
@@ -143,12 +146,24 @@ def refresh(connection, profile_ids: Iterable[int] | None = None) -> int:
                 AvailabilityRule.weekdays, AvailabilityRule.start_time, AvailabilityRule.end_time)
                 .where(AvailabilityRule.profile_id.in_(chunk))):
             rules[rule.profile_id].append(rule)
-        values = [{"profile_id": profile_id, **{f"new_{column}": value for column, value in
-                                                summary_of(codes[profile_id], text, rules[profile_id]).items()}}
-                  for profile_id, text in texts.items()]
-        if values:
-            connection.execute(statement, values)
+        summaries = {profile["id"]: summary_of(codes[profile["id"]], profile["qualification_text"], rules[profile["id"]])
+                     for profile in profiles}
+        if summaries:
+            connection.execute(statement, [{"profile_id": profile_id, **{f"new_{column}": value for column, value in
+                                                                         summary.items()}}
+                                           for profile_id, summary in summaries.items()])
+        connection.execute(delete(places).where(places.c.profile_id.in_(chunk)))
+        rows = [row for profile in profiles for row in code_places(profile, summaries[profile["id"]])]
+        if rows:
+            connection.execute(insert(places), rows)
     return len(ids)
+
+
+def code_places(profile: Mapping, summary: dict) -> list[dict]:
+    """The candidate_code_place rows of a profile: one per declared code, and one for a free text."""
+    tokens = summary["match_codes"].strip("|").split("|") if summary["match_codes"] != "|" else []
+    shared = {"profile_id": profile["id"], **{name: profile[name] for name in PLACE}, **summary}
+    return [{**shared, "code": token} for token in tokens]
 
 
 # --- keeping it in step -------------------------------------------------------------------------
@@ -165,7 +180,7 @@ def _refresh_touched(session: Session, _context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, (CandidateQualification, AvailabilityRule)):
             touched.add(obj.profile_id)
-        elif isinstance(obj, CandidateProfile) and (obj in session.new or _text_changed(obj)):
+        elif isinstance(obj, CandidateProfile) and (obj in session.new or obj in session.deleted or _moved(obj)):
             touched.add(obj.id)
     touched.discard(None)
     if touched:
@@ -182,5 +197,7 @@ def _expire_refreshed(session: Session, _context) -> None:
             session.expire(profile, _COLUMNS)
 
 
-def _text_changed(profile: CandidateProfile) -> bool:
-    return inspect(profile).attrs.qualification_text.history.has_changes()
+def _moved(profile: CandidateProfile) -> bool:
+    """Whether a column the summary or candidate_code_place is made of changed."""
+    attributes = inspect(profile).attrs
+    return any(attributes[name].history.has_changes() for name in ("qualification_text", *PLACE))

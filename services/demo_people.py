@@ -11,14 +11,15 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from models import AvailabilityRule, CandidateProfile, CandidateQualification, User
+from models import AvailabilityRule, CandidateCodePlace, CandidateProfile, CandidateQualification, User
 from models.enums import AvailabilityKind, FrenchLevel, Public, Role, WorkDocument
-from services.candidate_summary import place_cell, summary_of
+from services.candidate_summary import code_places, place_cell, summary_of
 from services.demo_bulk import RowWriter
 from services.demo_catalog import Calendar, Place, Territory, email_part, person_name
 
 USERS, PROFILES = User.__table__, CandidateProfile.__table__
 QUALIFICATIONS, RULES = CandidateQualification.__table__, AvailabilityRule.__table__
+CODE_PLACES = CandidateCodePlace.__table__
 # A rule as generated here, read by the match summary like a stored one.
 RuleRow = namedtuple("RuleRow", "kind start_date end_date weekdays start_time end_time")
 
@@ -157,7 +158,8 @@ class CandidateFactory:
         profile_id = writer.new_id(PROFILES)
         visible, pool, alerts = consents
         updated = max(created_at, self.calendar.now - timedelta(days=self.rng.randint(0, 60)))
-        writer.add(PROFILES, {
+        summary = summary_of([code for code, _ in codes], fields["qualification_text"], [RuleRow(*rule) for rule in rules])
+        profile = {
             "id": profile_id, "user_id": user_id, "public": public.value, "birth_date": birth_date,
             "disability": fields["disability"], "commune_code": place.code, "lat": place.lat, "lon": place.lon,
             "place_cell": place_cell(place.lat, place.lon),
@@ -170,9 +172,11 @@ class CandidateFactory:
             "prefers_weekends": True, "preferred_kinds": fields["preferred_kinds"],
             "consent_visible": visible, "consent_pool": pool, "consent_alerts": alerts, "consented_at": created_at,
             "availability_updated_at": updated, "last_digest_at": None, "booking_version": 0,
-            "created_at": created_at, "updated_at": updated,
-            **summary_of([code for code, _ in codes], fields["qualification_text"], [RuleRow(*rule) for rule in rules]),
-        })
+            "created_at": created_at, "updated_at": updated, **summary,
+        }
+        writer.add(PROFILES, profile)
+        for row in code_places(profile, summary):
+            writer.add(CODE_PLACES, row)
         for code, years in codes:
             writer.add(QUALIFICATIONS, {"id": writer.new_id(QUALIFICATIONS), "profile_id": profile_id,
                                         "code": code, "validated_years": years})

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
 from math import cos, radians
 
-from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy import String, Table, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -40,6 +40,7 @@ from matching.models import CONTRACT_KINDS
 from models import (
     Assignment,
     AvailabilityRule,
+    CandidateCodePlace,
     CandidateProfile,
     CandidateQualification,
     Establishment,
@@ -234,7 +235,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
                 and _ahead_of(r, head)) >= wanted
             if not done and (head is None or -head[0] < beyond):
                 break  # the next ring may hold better candidates than those left here: load it
-            if not done and (ids := search.next_batch()):
+            if not done and (ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible))):
                 results += _score(session, engine_need, config, ids, span, include_ineligible)
         if done:
             break
@@ -263,17 +264,20 @@ class _CandidateSearch:
         self.slot_count = len(slots)
         self.most_held = matching_bounds.most_slots_held(
             [matching.Slot(s.start, s.end) for s in slots], NeedKind(need.kind).value, config)
+        # A post only some codes may fill: read its holders from candidate_code_place.
+        anyone = include_ineligible or config.qualification_rules.accepts_anyone(need.qualification_code)
+        self.table = t = CandidateProfile.__table__ if anyone else CandidateCodePlace.__table__
         # Active accounts: checked with the tight bound, for the few candidates who get one.
         self.base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible,
-                                         account=include_ineligible)
-        self.columns = (CandidateProfile.id, CandidateProfile.lat, CandidateProfile.lon, CandidateProfile.radius_km,
-                        CandidateProfile.match_codes, CandidateProfile.week_hours)
+                                         account=include_ineligible, table=t)
+        self.columns = (_profile_id(t), t.c.lat, t.c.lon, t.c.radius_km, t.c.match_codes, t.c.week_hours)
         self.slot_hours = [candidate_summary.hours_of(s.start, s.end) for s in slots]
         self.tight_columns = (
             CandidateProfile.id,
             matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
             matching_bounds.starts_covered_column([s.start for s in slots]))
         self.excluded: set[int] = set()
+        self.queued: set[int] = set()  # read once: a holder of two codes comes twice from candidate_code_place
         self.heap: list[tuple] = []
         self.distances: dict[tuple[float, float], float] = {}  # candidates share their commune's point
         self.bounds: dict[tuple, float] = {}
@@ -288,19 +292,24 @@ class _CandidateSearch:
 
     def load_ring(self, ring: float, inner: float | None) -> None:
         """Queue the candidates of the ring with their loose bounds."""
-        area = [_ring_box(self.lat, self.lon, ring), _flat_within(self.lat, self.lon, ring)]
+        t = self.table
+        area = [_ring_box(t, self.lat, self.lon, ring), _flat_within(t, self.lat, self.lon, ring)]
         cells = _cells(self.lat, self.lon, ring, inner)
         if len(cells) <= MOST_CELLS:  # not near a pole, where a box spans every longitude
-            area.append(CandidateProfile.place_cell.in_(cells))
+            area.append(t.c.place_cell.in_(cells))
         if inner is not None:  # farther than ``inner``: only those whose radius reaches that far
-            area += [~_flat_within(self.lat, self.lon, inner), CandidateProfile.radius_km >= inner]
+            area += [~_flat_within(t, self.lat, self.lon, inner), t.c.radius_km >= inner]
         query = self.base.where(*area)
         if self.excluded:
-            query = query.where(CandidateProfile.id.not_in(self.excluded))
+            query = query.where(_profile_id(t).not_in(self.excluded))
         # Thousands of rows share a few (point, radius, codes): one bound each, then one heapify.
         loose: dict[tuple, tuple | None] = {}
         items = []
+        queued = self.queued
         for candidate_id, *key in _rows(self.session, query.with_only_columns(*self.columns)):
+            if candidate_id in queued:
+                continue
+            queued.add(candidate_id)
             key = tuple(key)
             head = loose.get(key, False)
             if head is False:
@@ -336,12 +345,18 @@ class _CandidateSearch:
                                                sum(1 for slot in self.slot_hours if hours & slot == slot))
         return held
 
-    def next_batch(self) -> list[int]:
-        """The ids of the candidates among the ``BATCH`` best queued that have their tight bound,
-        to be scored; the others get it and go back in the queue."""
-        best = [heappop(self.heap) for _ in range(min(BATCH, len(self.heap)))]
+    def next_batch(self, floor: float) -> list[int]:
+        """The ids of the candidates to score: among the ``BATCH`` best queued, those with their
+        tight bound; the others get it and go back in the queue, and those of them that still
+        lead it come too. Those whose bound is below ``floor`` (the score the list already asks
+        for) are dropped."""
+        best = [item for item in (heappop(self.heap) for _ in range(min(BATCH, len(self.heap)))) if -item[0] >= floor]
         self._tighten([item for item in best if not item[3]])
-        return [item[2] for item in best if item[3]]
+        ready = [item[2] for item in best if item[3]]
+        # Those just tightened that still lead the queue are scored now, not after another round.
+        while self.heap and self.heap[0][3] and len(ready) < BATCH and -self.heap[0][0] >= floor:
+            ready.append(heappop(self.heap)[2])
+        return ready
 
     def _tighten(self, items: list[tuple]) -> None:
         config, need = self.config, self.need
@@ -369,6 +384,13 @@ class _CandidateSearch:
         if distance is None:
             distance = self.distances[(lat, lon)] = haversine_km(self.lat, self.lon, lat, lon)
         return distance
+
+
+def _floor(results: list[Result], wanted: int, pool_ids: set[int], include_ineligible: bool) -> float:
+    """The score a candidate must reach to enter the list: the ``wanted``-th best found so far
+    (pool members aside), as the list only gets better; -1 while fewer were found."""
+    scores = sorted((r.score for r in results if r.eligible and int(r.subject_id) not in pool_ids), reverse=True)
+    return scores[wanted - 1] if not include_ineligible and 0 < wanted <= len(scores) else -1.0
 
 
 def _ahead_of(result: Result, head: tuple | None) -> bool:
@@ -441,44 +463,52 @@ def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]
 
 
 def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_ineligible: bool, *,
-                         in_area: bool = True, account: bool = True):
-    """Candidates who may possibly take the need, by index-friendly conditions only; ``account``:
-    whose account is active (a lookup per candidate, which a caller may make for fewer rows)."""
+                         in_area: bool = True, account: bool = True, table: Table = CandidateProfile.__table__):
+    """Candidates who may possibly take the need, by index-friendly conditions only, read from
+    ``table``: candidate_profile, or candidate_code_place for the holders of the codes that may
+    fill the post. ``account``: whose account is active (a lookup per candidate, which a caller
+    may make for fewer rows)."""
+    t = table
     establishment = need.establishment
     lat, lon = establishment.lat, establishment.lon
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, MAX_RADIUS_KM)
     kind = NeedKind(need.kind)
     if kind == NeedKind.CIVIC_SERVICE:
-        public = CandidateProfile.public == Public.CIVIC_SERVICE
+        public = t.c.public == Public.CIVIC_SERVICE
     elif kind == NeedKind.PEC:
-        public = CandidateProfile.public == Public.PEC
+        public = t.c.public == Public.PEC
     else:
-        public = CandidateProfile.public != Public.CIVIC_SERVICE
-    conditions = [CandidateProfile.consent_visible.is_(True), public]
+        public = t.c.public != Public.CIVIC_SERVICE
+    conditions = [t.c.consent_visible.is_(True), public]
     if in_area:
-        conditions += [CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon)]
-    query = select(CandidateProfile)
+        conditions += [t.c.lat.between(min_lat, max_lat), t.c.lon.between(min_lon, max_lon)]
+    query = select(t)
     if account:
-        query = _active(query)
+        query = _active(query, t)
     if include_ineligible:  # near misses too: only the place and the consent narrow the field
         return query.where(*conditions)
     # All read from the place index (services.candidate_summary): no lookup per candidate.
-    conditions += [_flat_within(lat, lon, CandidateProfile.radius_km),
-                   candidate_summary.available_around(span[0].date(), span[1].date())]
+    conditions += [_flat_within(t, lat, lon, t.c.radius_km), candidate_summary.available_around(t, *(s.date() for s in span))]
     if not rules.accepts_anyone(need.qualification_code):
-        conditions.append(candidate_summary.may_hold(eligible_codes(need.qualification_code, rules)))
+        codes = eligible_codes(need.qualification_code, rules)
+        conditions.append(t.c.code.in_(sorted(codes) + [candidate_summary.FREE_TEXT]) if t is CandidateCodePlace.__table__
+                          else candidate_summary.may_hold(codes))
     return query.where(*conditions)
 
 
-def _active(query):
-    return query.join(User, User.id == CandidateProfile.user_id).where(User.active.is_(True))
+def _profile_id(table: Table):
+    return table.c.id if table is CandidateProfile.__table__ else table.c.profile_id.label("id")
 
 
-def _ring_box(lat: float, lon: float, ring_km: float):
-    """The bounding box of a ring's reach, so that the (lat, lon) index reads the ring's rows only,
+def _active(query, table: Table = CandidateProfile.__table__):
+    return query.join(User, User.id == table.c.user_id).where(User.active.is_(True))
+
+
+def _ring_box(table: Table, lat: float, lon: float, ring_km: float):
+    """The bounding box of a ring's reach, so that the place index reads the ring's rows only,
     not the whole band of the largest radius."""
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, _reach(ring_km))
-    return and_(CandidateProfile.lat.between(min_lat, max_lat), CandidateProfile.lon.between(min_lon, max_lon))
+    return and_(table.c.lat.between(min_lat, max_lat), table.c.lon.between(min_lon, max_lon))
 
 
 def _cells(lat: float, lon: float, ring_km: float, inner_km: float | None) -> list[int]:
@@ -503,12 +533,13 @@ def _reach(km: float):
     return km * 1.05 + 1
 
 
-def _flat_within(lat: float, lon: float, reach_km, lat_column=CandidateProfile.lat, lon_column=CandidateProfile.lon):
-    """Flat-earth distance from (lat, lon) within ``reach_km`` (a number or a column), with a
-    safety margin: may keep a few too far (the engine measures exactly), never drops one in reach."""
+def _flat_within(table: Table, lat: float, lon: float, reach_km):
+    """Flat-earth distance from (lat, lon) to the row's place within ``reach_km`` (a number or a
+    column), with a safety margin: may keep a few too far (the engine measures exactly), never
+    drops one in reach."""
     kx = KM_PER_DEGREE * cos(radians(lat))
-    dy = (lat_column - lat) * KM_PER_DEGREE
-    dx = (lon_column - lon) * kx
+    dy = (table.c.lat - lat) * KM_PER_DEGREE
+    dx = (table.c.lon - lon) * kx
     reach = _reach(reach_km)
     return dy * dy + dx * dx <= reach * reach
 

@@ -77,7 +77,8 @@ def test_the_database_of_the_run_knows_where_candidates_live(_schema):
 
 def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
     """A database at 0002 with a candidate: 0003 fills his grid square, codes and dates from his
-    rows, and leaves his hours of the week open until ``flask refresh-summaries``."""
+    rows (and a row per code in candidate_code_place), and leaves his hours of the week open
+    until ``flask refresh-summaries``."""
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     upgrade(url, "0002")
     engine = create_engine(url)
@@ -97,9 +98,12 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
         with engine.connect() as connection:
             row = connection.execute(text("SELECT place_cell, match_codes, available_from, available_until, week_hours "
                                           "FROM candidate_profile")).one()
+            holders = connection.execute(text("SELECT code, place_cell, match_codes FROM candidate_code_place "
+                                              "ORDER BY code")).all()
     finally:
         engine.dispose()
     assert tuple(row) == (4739994, "|IDE|*|", "2027-07-01", "2027-07-31", "f" * 42)
+    assert [tuple(holder) for holder in holders] == [("*", 4739994, "|IDE|*|"), ("IDE", 4739994, "|IDE|*|")]
 
 
 def _insert(connection, table, **values) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from models import (
     Application,
     Assignment,
+    CandidateCodePlace,
     CandidateProfile,
     Establishment,
     Need,
@@ -231,9 +232,13 @@ def test_the_bulk_written_candidates_carry_their_match_summary(seeded, db, runne
     qualifications and rules (``flask refresh-summaries``) changes nothing."""
     columns = (CandidateProfile.id, CandidateProfile.place_cell, CandidateProfile.match_codes,
                CandidateProfile.available_from, CandidateProfile.available_until, CandidateProfile.week_hours)
+    holders = select(*CandidateCodePlace.__table__.columns).order_by(CandidateCodePlace.profile_id, CandidateCodePlace.code)
     written = db.execute(select(*columns).order_by(CandidateProfile.id)).all()
+    written_holders = db.execute(holders).all()
     assert len({row.week_hours for row in written}) > 3 and all(row.match_codes.startswith("|") for row in written)
+    assert len(written_holders) >= 250
     db.rollback()
     result = runner.invoke(args=["refresh-summaries"])
     assert result.exit_code == 0 and "300 profils recalculés" in result.output
     assert db.execute(select(*columns).order_by(CandidateProfile.id)).all() == written
+    assert db.execute(holders).all() == written_holders

@@ -6,13 +6,14 @@ from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
-from models import AvailabilityRule, CandidateQualification, Commune
+from models import AvailabilityRule, CandidateCodePlace, CandidateQualification, Commune
 from models.enums import AvailabilityKind, Public
-from services import candidate_summary
+from services import candidate_summary, matching_feed
 from services.availability import windows_for
 from services.candidate_summary import hours_of, summary_of
+from services.matching_feed import rank_for_need
 from services.profile import ProfileInput, RuleInput, add_rule, remove_rule, save_profile
 
 MONDAY = date(2027, 7, 5)
@@ -143,3 +144,38 @@ def test_rows_written_past_the_orm_are_summarised_by_a_refresh(build, db):
     assert candidate_summary.refresh(db.connection()) >= 1
     assert _stored(db, profile) == {"match_codes": "|IDE|", "available_from": date(2027, 7, 1),
                                     "available_until": date(2027, 10, 31)}
+
+
+def _code_places(db, profile) -> set[tuple]:
+    return set(db.execute(select(CandidateCodePlace.code, CandidateCodePlace.place_cell, CandidateCodePlace.radius_km,
+                                 CandidateCodePlace.consent_visible, CandidateCodePlace.match_codes)
+                          .where(CandidateCodePlace.profile_id == profile.id)).all())
+
+
+def test_the_holders_of_each_code_follow_the_profile(build, db):
+    """candidate_code_place has a row per declared code and one for a free text, with the
+    profile's place, radius and consent; any change to them is copied, and erasure takes them."""
+    profile = build.candidate(qualifications=(("AS", None), ("IDE", None)), radius_km=15)
+    angers = candidate_summary.place_cell(profile.lat, profile.lon)
+    assert _code_places(db, profile) == {("AS", angers, 15, True, "|AS|IDE|"), ("IDE", angers, 15, True, "|AS|IDE|")}
+    saumur = db.get(Commune, "49328")
+    profile.lat, profile.lon, profile.radius_km, profile.consent_visible = saumur.lat, saumur.lon, 30, False
+    profile.qualification_text = "infirmière"
+    db.commit()
+    there = candidate_summary.place_cell(saumur.lat, saumur.lon)
+    assert _code_places(db, profile) == {(code, there, 30, False, "|AS|IDE|*|") for code in ("AS", "IDE", "*")}
+    profile_id = profile.id
+    db.delete(profile)
+    db.commit()
+    assert db.scalar(select(func.count()).select_from(CandidateCodePlace)
+                     .where(CandidateCodePlace.profile_id == profile_id)) == 0
+
+
+def test_a_holder_of_two_codes_that_fill_the_post_is_ranked_once(build, db, monkeypatch):
+    """He comes from candidate_code_place once per code, but is scored once, even one at a time."""
+    monkeypatch.setattr(matching_feed, "BATCH", 1)
+    need = build.need()  # an AS night: AS and IDE may both fill it
+    both = build.candidate(qualifications=(("AS", None), ("IDE", None)))
+    one = build.candidate(qualifications=(("AS", None),))
+    ranked = [p.id for p, _ in rank_for_need(db, need, now=NOW)]
+    assert sorted(ranked) == sorted([both.id, one.id])
