@@ -1,4 +1,4 @@
-"""Derived columns of a profile that let the ranking read the place index alone.
+"""Derived data that let the ranking read a place index alone.
 
 The ranking reads thousands of candidates around a workplace; these columns, all in the place
 index (models.candidate), say without a lookup per candidate who may possibly take a post:
@@ -8,15 +8,17 @@ index (models.candidate), say without a lookup per candidate who may possibly ta
 - ``available_from``/``available_until``: the first and last days of the availability rules;
 - ``week_hours``: the hours of the week any rule may make available, whatever its dates, so
   that the best score a candidate could reach counts only slots in those hours.
+``candidate_code_place`` copies them, with the profile's place, radius, public and consent, once
+per declared code (and once for a free text): a post few may take (a nurse's) reads its
+holders only.
 
 Each may only overstate what the candidate's rows allow, so the ranking stays exact.
-``place_cell`` is set from lat/lon whenever the ORM writes a profile. The others are recomputed
-by ``refresh`` from the rows they summarise after every ORM flush that touched a profile's
-qualifications, free text or rules (the listeners below), whichever page or command made the
-change, and by ``flask refresh-summaries``. The demo's bulk writer, which bypasses the ORM,
+``place_cell`` is set from lat/lon whenever the ORM writes a profile. The rest is recomputed by
+``refresh`` from the rows it summarises after every ORM flush that touched a profile's
+qualifications, rules or copied columns (the listeners below), whichever page or command made
+the change, and by ``flask refresh-summaries``. The demo's bulk writer, which bypasses the ORM,
 writes them from the same functions.
 """
-
 from __future__ import annotations
 
 from collections import defaultdict

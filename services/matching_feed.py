@@ -250,11 +250,12 @@ class _CandidateSearch:
     """The candidates not scored yet, best possible score first, as heap items
     (-bound, distance, id, tight, (lat, lon, radius, match codes, week hours)).
 
-    A ring's candidates come in with a loose bound read from the place index alone: distance,
-    declared codes (years aside), slots in the hours of the week he may be available. The best of them are then given, one query per
-    batch, the tight bound of ``services.matching_bounds`` (validated years, the slots their rules
-    hold) and go back in the queue; only a candidate at the head with his tight bound is scored.
-    So a town of thousands costs an index read, and only the few who may enter the list cost more.
+    A ring's candidates come in with a loose bound read from a place index alone: distance,
+    declared codes (years aside), slots in the hours of the week he may be available. The best
+    of them are then given, one query per batch, the tight bound of ``services.matching_bounds``
+    (validated years, the slots their rules hold) and go back in the queue; only a candidate at
+    the head with his tight bound is scored. So a town of thousands costs an index read, and only
+    the few who may enter the list cost more.
     """
 
     def __init__(self, session, need: Need, slots: Sequence[Slot], span: tuple[datetime, datetime],
@@ -359,6 +360,8 @@ class _CandidateSearch:
         return ready
 
     def _tighten(self, items: list[tuple]) -> None:
+        if not items:
+            return
         config, need = self.config, self.need
         rows = {item[2]: item[4] for item in items}
         for candidate_id, code_fit, starts_covered in _rows(self.session, _active(select(*self.tight_columns)).where(
