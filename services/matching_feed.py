@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
 from math import cos, radians
+from typing import Any
 
 from sqlalchemy import String, Table, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
@@ -613,7 +614,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             by_fit: dict[float, list[int]] = defaultdict(list)
             for place in taken:
                 by_fit[place[4]].append(place[3])
-            rows, slots = _needs_of(session, conditions + [or_(*(
+            # Every establishment in one IN, so that the planner reads them by index, then their posts.
+            rows, slots = _needs_of(session, conditions + [Need.establishment_id.in_(list(distances)), or_(*(
                 and_(Need.establishment_id.in_(ids), Need.qualification_code.in_(posts[fit]))
                 for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
@@ -640,8 +642,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     return [(needs[int(r.subject_id)], r) for r in results]
 
 
-FIRST_PLACES = 4  # establishments read first; twice as many each next time, up to MOST_PLACES
-MOST_PLACES = 16  # so that the last read does not overshoot by much
+FIRST_PLACES = 4  # establishments (their posts of one fit) read first; twice as many each next time,
+MOST_PLACES = 32  # up to this many, so that the last read does not overshoot by much
 
 
 def _availability_span(profile: CandidateProfile, local_now: datetime) -> tuple[datetime, datetime] | None:
@@ -666,17 +668,17 @@ def _establishments_in_reach(session, candidate: matching.Candidate, reach: floa
 
 
 def _needs_of(session, conditions, local_now: datetime):
-    """The needs meeting ``conditions``, and their open slots by need."""
-    rows = _rows(session, select(*NEED_COLUMNS).select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
-                           .where(*conditions)).all()
+    """The needs meeting ``conditions`` that have open slots, and those slots by need, in one query."""
+    rows: dict[int, Any] = {}
     slots: dict[int, list] = defaultdict(list)
-    for chunk in _chunks([row.id for row in rows]):
-        for need_id, start, end in _rows(session,
-                select(Slot.need_id, Slot.start, Slot.end)
-                .where(Slot.need_id.in_(chunk), Slot.filled < Slot.positions, Slot.start >= local_now)
-                .order_by(Slot.need_id, Slot.start, Slot.id)):
-            slots[need_id].append(matching.Slot(start, end))
-    return rows, slots
+    for row in _rows(session, select(*NEED_COLUMNS, Slot.start.label("slot_start"), Slot.end.label("slot_end"))
+                     .select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
+                     .join(Slot, Slot.need_id == Need.id)
+                     .where(*conditions, Slot.filled < Slot.positions, Slot.start >= local_now)
+                     .order_by(Need.id, Slot.start, Slot.id)):
+        rows.setdefault(row.id, row)
+        slots[row.id].append(matching.Slot(row.slot_start, row.slot_end))
+    return list(rows.values()), slots
 
 
 def _row_to_engine(row, slots: list) -> matching.Need:
