@@ -223,23 +223,17 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
             .with_only_columns(CandidateProfile.id)).all(), span, include_ineligible)
     wanted = limit - sum(1 for r in results if r.eligible)
     search.exclude(pool_ids)
-    inner, done = None, False
-    for ring in ((MAX_RADIUS_KM,) if include_ineligible else RINGS_KM):
-        search.load_ring(ring, inner)
-        inner = ring
-        # Nobody beyond this ring (not loaded yet) can score above ``beyond``.
-        beyond = -1.0 if ring == MAX_RADIUS_KM else _upper_bound(config, ring, MAX_RADIUS_KM, 1.0)
-        while not done:
-            head = search.head()
-            done = not include_ineligible and sum(
+    while True:
+        head, beyond = search.head(), search.beyond()  # nobody not read yet can score above ``beyond``
+        if not include_ineligible and sum(
                 1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > beyond
-                and _ahead_of(r, head)) >= wanted
-            if not done and (head is None or -head[0] < beyond):
-                break  # the next ring may hold better candidates than those left here: load it
-            if not done and (ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible))):
-                results += _score(session, engine_need, config, ids, span, include_ineligible)
-        if done:
+                and _ahead_of(r, head)) >= wanted:
             break
+        if head is None or -head[0] < beyond:  # those not read yet may be better than those queued
+            if not search.read_next():
+                break
+        elif ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible)):
+            results += _score(session, engine_need, config, ids, span, include_ineligible)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
     top = results[:limit]
@@ -266,20 +260,18 @@ class _CandidateSearch:
         self.slot_count = len(slots)
         self.most_held = matching_bounds.most_slots_held(
             [matching.Slot(s.start, s.end) for s in slots], NeedKind(need.kind).value, config)
-        # A post only some codes may fill: read its holders from candidate_code_place.
-        anyone = include_ineligible or config.qualification_rules.accepts_anyone(need.qualification_code)
-        self.table = t = CandidateProfile.__table__ if anyone else CandidateCodePlace.__table__
         # Active accounts: checked with the tight bound, for the few candidates who get one.
-        self.base = _candidate_prefilter(need, span, config.qualification_rules, include_ineligible,
-                                         account=include_ineligible, table=t)
-        self.columns = (_profile_id(t), t.c.lat, t.c.lon, t.c.radius_km, t.c.match_codes, t.c.week_hours)
+        self.bases = {table: _candidate_prefilter(need, span, config.qualification_rules, include_ineligible,
+                                                  account=include_ineligible, table=table)
+                      for table in (CandidateProfile.__table__, CandidateCodePlace.__table__)}
+        self.sources = self._sources()
         self.slot_hours = [candidate_summary.hours_of(s.start, s.end) for s in slots]
         self.tight_columns = (
             CandidateProfile.id,
             matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
             matching_bounds.starts_covered_column([s.start for s in slots]))
         self.excluded: set[int] = set()
-        self.queued: set[int] = set()  # read once: a holder of two codes comes twice from candidate_code_place
+        self.queued: set[int] = set()  # read once: a holder of two codes comes twice, so does a holder for anyone
         self.heap: list[tuple] = []
         self.distances: dict[tuple[float, float], float] = {}  # candidates share their commune's point
         self.bounds: dict[tuple, float] = {}
@@ -292,23 +284,64 @@ class _CandidateSearch:
     def head(self) -> tuple | None:
         return self.heap[0] if self.heap else None
 
-    def load_ring(self, ring: float, inner: float | None) -> None:
-        """Queue the candidates of the ring with their loose bounds."""
-        t = self.table
+    def beyond(self) -> float:
+        """The best score anyone not read yet may reach."""
+        return -self.sources[-1][0] if self.sources else -1.0
+
+    def read_next(self) -> bool:
+        """Queue the candidates of the best source not read yet; False when all were read."""
+        if not self.sources:
+            return False
+        _, _, _, ring, inner, codes = self.sources.pop()
+        self._load(ring, inner, codes)
+        return True
+
+    def _sources(self) -> list[tuple]:
+        """What is left to read, best last: (-best score, ring, class, ring km, inner km, codes).
+
+        Rings outwards from the workplace; in each, the holders of the codes that fit the post
+        equally well (from candidate_code_place), best fit first, then a free text, then, for a
+        post anyone may take, everyone (codes None: from candidate_profile). A town's candidates
+        who fit less are read only if the list still wants them.
+        """
+        need, config = self.need, self.config
+        rules = config.qualification_rules
+        if self.include_ineligible:
+            return [(-1.0, 0, 0, MAX_RADIUS_KM, None, None)]
+        classes: dict[float, list[str]] = defaultdict(list)
+        for code in sorted(eligible_codes(need.qualification_code, rules)) + [candidate_summary.FREE_TEXT]:
+            classes[matching_bounds.loose_fit(f"|{code}|", need.qualification_code, need.nurse_on_duty, config)].append(code)
+        fits = sorted(classes.items(), key=lambda item: -item[0])
+        if rules.accepts_anyone(need.qualification_code):
+            fits.append((matching_bounds.loose_fit("|", need.qualification_code, need.nurse_on_duty, config), None))
+        sources = []
+        for ring_index, ring in enumerate(RINGS_KM):
+            inner = RINGS_KM[ring_index - 1] if ring_index else None
+            for class_index, (fit, codes) in enumerate(fits):
+                best = _upper_bound(config, inner or 0.0, MAX_RADIUS_KM, 1.0, fit)
+                sources.append((-best, ring_index, class_index, ring, inner, codes))
+        return sorted(sources, reverse=True)
+
+    def _load(self, ring: float, inner: float | None, codes: list[str] | None) -> None:
+        """Queue the candidates of the ring (holders of ``codes``, or all) with their loose bounds."""
+        t = CandidateProfile.__table__ if codes is None else CandidateCodePlace.__table__
         area = [_ring_box(t, self.lat, self.lon, ring), _flat_within(t, self.lat, self.lon, ring)]
         cells = _cells(self.lat, self.lon, ring, inner)
         if len(cells) <= MOST_CELLS:  # not near a pole, where a box spans every longitude
             area.append(t.c.place_cell.in_(cells))
         if inner is not None:  # farther than ``inner``: only those whose radius reaches that far
             area += [~_flat_within(t, self.lat, self.lon, inner), t.c.radius_km >= inner]
-        query = self.base.where(*area)
+        query = self.bases[t].where(*area)
+        if codes is not None:
+            query = query.where(t.c.code.in_(codes))
         if self.excluded:
             query = query.where(_profile_id(t).not_in(self.excluded))
         # Thousands of rows share a few (point, radius, codes): one bound each, then one heapify.
         loose: dict[tuple, tuple | None] = {}
         items = []
         queued = self.queued
-        for candidate_id, *key in _rows(self.session, query.with_only_columns(*self.columns)):
+        columns = (_profile_id(t), t.c.lat, t.c.lon, t.c.radius_km, t.c.match_codes, t.c.week_hours)
+        for candidate_id, *key in _rows(self.session, query.with_only_columns(*columns)):
             if candidate_id in queued:
                 continue
             queued.add(candidate_id)
@@ -469,9 +502,9 @@ def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]
 def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_ineligible: bool, *,
                          in_area: bool = True, account: bool = True, table: Table = CandidateProfile.__table__):
     """Candidates who may possibly take the need, by index-friendly conditions only, read from
-    ``table``: candidate_profile, or candidate_code_place for the holders of the codes that may
-    fill the post. ``account``: whose account is active (a lookup per candidate, which a caller
-    may make for fewer rows)."""
+    ``table``: candidate_profile, or candidate_code_place (the caller says which codes).
+    ``account``: whose account is active (a lookup per candidate, which a caller may make for
+    fewer rows)."""
     t = table
     establishment = need.establishment
     lat, lon = establishment.lat, establishment.lon
@@ -493,10 +526,8 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
         return query.where(*conditions)
     # All read from the place index (services.candidate_summary): no lookup per candidate.
     conditions += [_flat_within(t, lat, lon, t.c.radius_km), candidate_summary.available_around(t, *(s.date() for s in span))]
-    if not rules.accepts_anyone(need.qualification_code):
-        codes = eligible_codes(need.qualification_code, rules)
-        conditions.append(t.c.code.in_(sorted(codes) + [candidate_summary.FREE_TEXT]) if t is CandidateCodePlace.__table__
-                          else candidate_summary.may_hold(codes))
+    if t is CandidateProfile.__table__ and not rules.accepts_anyone(need.qualification_code):
+        conditions.append(candidate_summary.may_hold(eligible_codes(need.qualification_code, rules)))
     return query.where(*conditions)
 
 
