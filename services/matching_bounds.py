@@ -23,11 +23,12 @@ from sqlalchemy import Time, and_, case, func, literal, or_, select
 import matching
 from matching import MatchingConfig, QualificationRules
 from matching.models import CONTRACT_KINDS
+from matching.qualification_fit import assess_qualification
 from matching.qualifications import ANYONE, PostRule
 from models import AvailabilityRule, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
 from services.availability import merge, subtract
-from services.candidate_summary import has_free_text
+from services.candidate_summary import declared_codes, has_free_text
 
 # Beyond this many slots the per-slot columns cost more than they save: the bound takes 1.
 MAX_SLOTS_BOUNDED = 16
@@ -67,6 +68,19 @@ def loose_fit(match_codes: str, post: str, nurse_on_duty: bool, config: Matching
     declared = max((rule.score for rule in _declared_rules(post, nurse_on_duty, rules) if rule.code in codes),
                    default=0.0)
     return qualification_bound(declared, has_free_text(match_codes), post, nurse_on_duty, rules, config)
+
+
+def tight_fit(code_fit: float | None, match_codes: str, text: str | None, post: str, nurse_on_duty: bool,
+              config: MatchingConfig) -> float:
+    """The qualification component itself, from ``code_fit_column`` and the profile's summary:
+    a declared code that fits wins (or what the post gives anyone); failing that, the engine
+    reads the free text, as it would."""
+    rules = config.qualification_rules
+    if code_fit or not has_free_text(match_codes):
+        return qualification_bound(code_fit, False, post, nurse_on_duty, rules, config)
+    codes = tuple(matching.Qualification(code, None) for code in sorted(declared_codes(match_codes)))
+    return assess_qualification(post, nurse_on_duty, codes, text, rules, config.fuzzy_min_similarity,
+                                config.fuzzy_max_score).score
 
 
 def qualification_bound(code_fit: float | None, has_text: bool, post: str, nurse_on_duty: bool,

@@ -187,7 +187,8 @@ CANDIDATE_COLUMNS = (
     CandidateProfile.french_level, CandidateProfile.work_authorization, CandidateProfile.driving_licence,
     CandidateProfile.disability,
 )
-BATCH = 200  # candidates (or needs) scored at a time, best possible score first
+BATCH = 200  # candidates given a tight bound (or scored) at a time, best possible score first
+MIN_SCORED = 16  # candidates scored at a time at least
 # Rings loaded outwards from the workplace, so that a dense area reads only its close candidates.
 RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
 MOST_CELLS = 2000  # grid squares listed in one query (the largest ring in France needs about 600)
@@ -225,14 +226,16 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     search.exclude(pool_ids)
     while True:
         head, beyond = search.head(), search.beyond()  # nobody not read yet can score above ``beyond``
-        if not include_ineligible and sum(
-                1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > beyond
-                and _ahead_of(r, head)) >= wanted:
+        ahead = sum(1 for r in results if r.eligible and int(r.subject_id) not in pool_ids and r.score > beyond
+                    and _ahead_of(r, head))
+        if not include_ineligible and ahead >= wanted:
             break
         if head is None or -head[0] < beyond:  # those not read yet may be better than those queued
             if not search.read_next():
                 break
-        elif ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible)):
+        # Scored: twice as many as the list still wants (a few fall short of their bound).
+        elif ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible),
+                                      BATCH if include_ineligible else max(2 * (wanted - ahead), MIN_SCORED)):
             results += _score(session, engine_need, config, ids, span, include_ineligible)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
@@ -248,9 +251,9 @@ class _CandidateSearch:
     A ring's candidates come in with a loose bound read from a place index alone: distance,
     declared codes (years aside), slots in the hours of the week he may be available. The best
     of them are then given, one query per batch, the tight bound of ``services.matching_bounds``
-    (validated years, the slots their rules hold) and go back in the queue; only a candidate at
-    the head with his tight bound is scored. So a town of thousands costs an index read, and only
-    the few who may enter the list cost more.
+    (validated years, a free text read, the slots their rules hold) and go back in the queue;
+    only a candidate at the head with his tight bound is scored. So a town of thousands costs an
+    index read, and only the few who may enter the list cost more.
     """
 
     def __init__(self, session, need: Need, slots: Sequence[Slot], span: tuple[datetime, datetime],
@@ -267,7 +270,7 @@ class _CandidateSearch:
         self.sources = self._sources()
         self.slot_hours = [candidate_summary.hours_of(s.start, s.end) for s in slots]
         self.tight_columns = (
-            CandidateProfile.id,
+            CandidateProfile.id, CandidateProfile.qualification_text,
             matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
             matching_bounds.starts_covered_column([s.start for s in slots]))
         self.excluded: set[int] = set()
@@ -276,6 +279,7 @@ class _CandidateSearch:
         self.distances: dict[tuple[float, float], float] = {}  # candidates share their commune's point
         self.bounds: dict[tuple, float] = {}
         self.fits: dict[str, float] = {}
+        self.tight_fits: dict[tuple, float] = {}
         self.held: dict[str, int] = {}
 
     def exclude(self, ids: set[int]) -> None:
@@ -380,16 +384,19 @@ class _CandidateSearch:
                                                sum(1 for slot in self.slot_hours if hours & slot == slot))
         return held
 
-    def next_batch(self, floor: float) -> list[int]:
-        """The ids of the candidates to score: among the ``BATCH`` best queued, those with their
-        tight bound; the others get it and go back in the queue, and those of them that still
-        lead it come too. Those whose bound is below ``floor`` (the score the list already asks
-        for) are dropped."""
-        best = [item for item in (heappop(self.heap) for _ in range(min(BATCH, len(self.heap)))) if -item[0] >= floor]
+    def next_batch(self, floor: float, count: int) -> list[int]:
+        """The ids of up to ``count`` candidates to score, best first. The loose bounds among
+        the ``BATCH`` best queued are tightened first (they go back in the queue); those whose
+        bound is below ``floor`` (the score the list already asks for) are dropped."""
+        best = []
+        while self.heap and len(best) < BATCH and (len(best) < count or not self.heap[0][3]):
+            item = heappop(self.heap)
+            if -item[0] >= floor:
+                best.append(item)
         self._tighten([item for item in best if not item[3]])
         ready = [item[2] for item in best if item[3]]
         # Those just tightened that still lead the queue are scored now, not after another round.
-        while self.heap and self.heap[0][3] and len(ready) < BATCH and -self.heap[0][0] >= floor:
+        while self.heap and self.heap[0][3] and len(ready) < count and -self.heap[0][0] >= floor:
             ready.append(heappop(self.heap)[2])
         return ready
 
@@ -398,21 +405,22 @@ class _CandidateSearch:
             return
         config, need = self.config, self.need
         rows = {item[2]: item[4] for item in items}
-        for candidate_id, code_fit, starts_covered in _rows(self.session, _active(select(*self.tight_columns)).where(
+        for candidate_id, text, code_fit, starts_covered in _rows(self.session, _active(select(*self.tight_columns)).where(
                 CandidateProfile.id.in_(list(rows)))):
             if starts_covered == 0:
                 continue  # none of the slots starts in his availability: the engine would exclude him
             lat, lon, radius, match_codes, week_hours = rows[candidate_id]
+            fit = self.tight_fits.get((code_fit, match_codes, text))
+            if fit is None:  # a few texts and codes recur: the free text is read once each
+                fit = self.tight_fits[(code_fit, match_codes, text)] = matching_bounds.tight_fit(
+                    code_fit, match_codes, text, need.qualification_code, need.nurse_on_duty, config)
             distance = self._distance(lat, lon)
-            key = (round(distance, 1), radius, starts_covered, code_fit, match_codes, week_hours)
+            key = (round(distance, 1), radius, starts_covered, fit, week_hours)
             bound = self.bounds.get(key)
             if bound is None:  # many candidates share a commune's point: one computation each
                 held = self._held_in(week_hours)
                 if starts_covered is not None:
                     held = min(starts_covered, held)
-                fit = matching_bounds.qualification_bound(
-                    code_fit, candidate_summary.has_free_text(match_codes), need.qualification_code,
-                    need.nurse_on_duty, config.qualification_rules, config)
                 bound = self.bounds[key] = _upper_bound(config, distance, radius, held / self.slot_count, fit)
             heappush(self.heap, (-bound, key[0], candidate_id, True, None))
 

@@ -186,3 +186,23 @@ def test_slots_too_close_to_a_held_shift_are_left_out_of_the_bound():
         need = matching.Need(id="n", kind="shift", qualification="AS", lat=47.2, lon=-1.55, slots=(slot,))
         assert matching.evaluate(need, candidate).covered_slots == int(covered)
         assert matching_feed._inside(slot, shift_windows) is covered
+
+
+def test_the_tight_qualification_is_the_engines_own():
+    """From the declared codes' fit and the summary, the tight bound's qualification equals the
+    component the engine gives: a free text read only when no declared code fits, never when a
+    declared code may never fill the post."""
+    config = matching.DEFAULT_CONFIG
+    slot = matching.Slot(datetime(2027, 7, 5, 8), datetime(2027, 7, 5, 20))
+    need = matching.Need(id="n", kind="shift", qualification="AS", lat=47.2, lon=-1.55, slots=(slot,), nurse_on_duty=False)
+    for codes, text in [((), "boulanger"), ((), "aide-soignante diplômée"), ((("ASH", None),), "aide-soignante"),
+                        ((("ESI", 3),), "aide soignante"), ((("ESI", 3),), None), ((("AS", None),), None)]:
+        qualifications = tuple(matching.Qualification(code, years) for code, years in codes)
+        candidate = matching.Candidate(
+            id="c", public="job_seeker", birth_date=date(1990, 1, 1), lat=47.2, lon=-1.55, radius_km=10,
+            qualifications=qualifications, qualification_text=text,
+            availability=(matching.Slot(datetime(2027, 7, 1), datetime(2027, 7, 30)),))
+        expected = matching.evaluate(need, candidate, config).components["qualification"]
+        declared = matching_bounds.declared_fit("AS", False, qualifications, config.qualification_rules) or None
+        summary = "|" + "".join(f"{code}|" for code, _ in codes) + ("*|" if text else "")
+        assert matching_bounds.tight_fit(declared, summary, text, "AS", False, config) == expected, (codes, text)
