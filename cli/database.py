@@ -37,13 +37,15 @@ def db_upgrade() -> None:
 @click.command("refresh-summaries")
 @with_appcontext
 def refresh_summaries() -> None:
-    """Recompute every candidate's match summary (services.candidate_summary), e.g. after migration 0003."""
+    """Recompute every candidate's match summary (services.candidate_summary) and every need's
+    hours of the week, e.g. after migration 0003."""
     from extensions import db
-    from services import candidate_summary
+    from services import candidate_summary, needs
 
     count = candidate_summary.refresh(db.session.connection())
+    need_count = needs.refresh_slot_hours(db.session.connection())
     db.session.commit()
-    click.echo(f"{count} profils recalculés.")
+    click.echo(f"{count} profils et {need_count} besoins recalculés.")
 
 
 commands = [db_upgrade, refresh_summaries]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, EnumCode, TimestampMixin
 from models.enums import CONTRACT_KINDS, ContractType, FrenchLevel, NeedKind, NeedStatus
 from models.establishment import Establishment
 from models.qualification import QualificationRef
+from services.week_hours import ANY_PART  # every hour, until the slots are known
 
 
 class Need(TimestampMixin, Base):
@@ -34,6 +35,11 @@ class Need(TimestampMixin, Base):
     # Copied from the slots so that lists sort and filter without a join.
     first_start: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     last_end: Mapped[datetime | None] = mapped_column(DateTime)
+    # The hours of the week the slots touch (services.week_hours, three parts): recommendations
+    # skip a need none of whose hours a candidate may be available.
+    slot_hours_0: Mapped[int] = mapped_column(BigInteger, default=ANY_PART, server_default=str(ANY_PART))
+    slot_hours_1: Mapped[int] = mapped_column(BigInteger, default=ANY_PART, server_default=str(ANY_PART))
+    slot_hours_2: Mapped[int] = mapped_column(BigInteger, default=ANY_PART, server_default=str(ANY_PART))
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     filled_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -32,11 +32,10 @@ from sqlalchemy.orm import Session
 
 from models import AvailabilityRule, CandidateCodePlace, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
+from services.week_hours import ANY_HOUR, HOURS_IN_WEEK, to_hex
 
 FREE_TEXT = "*"  # the token that stands for "a free-text qualification was given"
 CELLS_PER_DEGREE = 10  # grid squares of a tenth of a degree: about 11 km by 7.5 km in France
-HOURS_IN_WEEK = 7 * 24
-ANY_HOUR = (1 << HOURS_IN_WEEK) - 1
 _COLUMNS = ("match_codes", "available_from", "available_until", "week_hours")
 # The profile's columns copied to candidate_code_place; a change to any of them refreshes it.
 PLACE = ("user_id", "place_cell", "lat", "lon", "radius_km", "public", "consent_visible")
@@ -75,19 +74,6 @@ def cells_between(min_lat: float, max_lat: float, min_lon: float, max_lon: float
             yield row * 10_000 + column, row / CELLS_PER_DEGREE, column / CELLS_PER_DEGREE
 
 
-def hours_of(start: datetime, end: datetime) -> int:
-    """The week's hours (bit ``weekday * 24 + hour``) the period [start, end) touches."""
-    mask, moment = 0, start.replace(minute=0, second=0, microsecond=0)
-    while moment < end and mask != ANY_HOUR:
-        mask |= 1 << (moment.weekday() * 24 + moment.hour)
-        moment += timedelta(hours=1)
-    return mask
-
-
-def week_hours_value(text: str) -> int:
-    return int(text, 16)
-
-
 # --- computing it -------------------------------------------------------------------------------
 
 def summary_of(codes: Iterable[str], text: str | None, rules: Sequence) -> dict:
@@ -101,7 +87,7 @@ def summary_of(codes: Iterable[str], text: str | None, rules: Sequence) -> dict:
         "match_codes": "|" + "".join(f"{token}|" for token in tokens),
         "available_from": min((rule.start_date for rule in available), default=None),
         "available_until": max((rule.end_date for rule in available), default=None),
-        "week_hours": f"{week:042x}",
+        "week_hours": to_hex(week),
     }
 
 

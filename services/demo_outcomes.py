@@ -30,6 +30,7 @@ from services.demo_bulk import RowWriter
 from services.demo_catalog import Calendar, Place
 from services.demo_needs import Draft
 from services.demo_people import Seeker
+from services.week_hours import slot_hours_columns
 
 NEEDS, SLOTS, APPLICATIONS = Need.__table__, Slot.__table__, Application.__table__
 ASSIGNMENTS, POOL = Assignment.__table__, PoolMember.__table__
@@ -156,6 +157,7 @@ class StoryWriter:
             "requires_driving_licence": draft.requires_driving_licence, "nurse_on_duty": draft.nurse_on_duty,
             "contract_type": draft.contract_type.value, "pay": draft.pay, "urgent": draft.urgent, "status": status.value,
             "first_start": first_start, "last_end": last_end, "published_at": published, **times,
+            **slot_hours_columns(draft.slots),
             "duplicated_from_id": None, "last_alert_at": None, "created_at": created,
             "updated_at": max([created, published or created, *accepted_times, *(t for k, t in times.items() if k.endswith("_at") and t)]),
         })

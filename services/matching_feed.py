@@ -53,7 +53,7 @@ from models import (
     User,
 )
 from models.enums import AssignmentState, AvailabilityKind, NeedKind, NeedStatus, Public
-from services import candidate_summary, matching_bounds
+from services import candidate_summary, matching_bounds, week_hours
 from services.availability import windows_for
 from services.localtime import paris_from_utc
 
@@ -268,7 +268,7 @@ class _CandidateSearch:
                                                   account=include_ineligible, table=table)
                       for table in (CandidateProfile.__table__, CandidateCodePlace.__table__)}
         self.sources = self._sources()
-        self.slot_hours = [candidate_summary.hours_of(s.start, s.end) for s in slots]
+        self.slot_hours = [week_hours.hours_of(s.start, s.end) for s in slots]
         self.tight_columns = (
             CandidateProfile.id, CandidateProfile.qualification_text,
             matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
@@ -303,21 +303,26 @@ class _CandidateSearch:
     def _sources(self) -> list[tuple]:
         """What is left to read, best last: (-best score, ring, class, ring km, inner km, codes).
 
-        Rings outwards from the workplace; in each, the holders of the codes that fit the post
-        equally well (from candidate_code_place), best fit first, then a free text, then, for a
-        post anyone may take, everyone (codes None: from candidate_profile). A town's candidates
-        who fit less are read only if the list still wants them.
+        Rings outwards from the workplace; in each, first the holders of the codes that fit the
+        post best (from candidate_code_place), then the others: the holders of the other codes
+        and of a free text, or, for a post anyone may take, everyone (codes None: from
+        candidate_profile). A town's candidates who fit less are read only if the list still
+        wants them; two reads a ring at most, for a list that cannot be filled.
         """
         need, config = self.need, self.config
         rules = config.qualification_rules
         if self.include_ineligible:
             return [(-1.0, 0, 0, MAX_RADIUS_KM, None, None)]
-        classes: dict[float, list[str]] = defaultdict(list)
-        for code in sorted(eligible_codes(need.qualification_code, rules)) + [candidate_summary.FREE_TEXT]:
-            classes[matching_bounds.loose_fit(f"|{code}|", need.qualification_code, need.nurse_on_duty, config)].append(code)
-        fits = sorted(classes.items(), key=lambda item: -item[0])
+        fit_of = {code: matching_bounds.loose_fit(f"|{code}|", need.qualification_code, need.nurse_on_duty, config)
+                  for code in sorted(eligible_codes(need.qualification_code, rules)) + [candidate_summary.FREE_TEXT]}
         if rules.accepts_anyone(need.qualification_code):
-            fits.append((matching_bounds.loose_fit("|", need.qualification_code, need.nurse_on_duty, config), None))
+            fit_of[None] = matching_bounds.loose_fit("|", need.qualification_code, need.nurse_on_duty, config)
+        top = max(fit_of.values())
+        best = [code for code, fit in fit_of.items() if fit == top and code is not None]
+        rest = [code for code in fit_of if code not in best]
+        fits = [(top, best)] if best else []
+        if rest:
+            fits.append((max(fit_of[code] for code in rest), None if None in rest else rest))
         sources = []
         for ring_index, ring in enumerate(RINGS_KM):
             inner = RINGS_KM[ring_index - 1] if ring_index else None
@@ -359,14 +364,14 @@ class _CandidateSearch:
         heapify(self.heap)
 
     def _loose_head(self, lat: float, lon: float, radius: int, match_codes: str,
-                    week_hours: str) -> tuple[float, float] | None:
+                    hours_hex: str) -> tuple[float, float] | None:
         """(-bound, rounded distance) from the index alone; None when out of his reach, or when
         no slot lies in the hours of the week he may be available."""
         config, need = self.config, self.need
         distance = self._distance(lat, lon)
         if self.include_ineligible:  # every candidate in reach is scored: no need to be tight
             return -_upper_bound(config, distance, radius, 1.0), round(distance, 1)
-        held = self._held_in(week_hours)
+        held = self._held_in(hours_hex)
         if distance > radius + ROUNDING_MARGIN_KM or not held:
             return None
         fit = self.fits.get(match_codes)
@@ -375,13 +380,13 @@ class _CandidateSearch:
                                                                      need.nurse_on_duty, config)
         return -_upper_bound(config, distance, radius, held / self.slot_count, fit), round(distance, 1)
 
-    def _held_in(self, week_hours: str) -> int:
+    def _held_in(self, hours_hex: str) -> int:
         """How many slots he may hold at most, counting only those in his hours of the week."""
-        held = self.held.get(week_hours)
+        held = self.held.get(hours_hex)
         if held is None:
-            hours = candidate_summary.week_hours_value(week_hours)
-            held = self.held[week_hours] = min(self.most_held,
-                                               sum(1 for slot in self.slot_hours if hours & slot == slot))
+            hours = week_hours.from_hex(hours_hex)
+            held = self.held[hours_hex] = min(self.most_held,
+                                              sum(1 for slot in self.slot_hours if hours & slot == slot))
         return held
 
     def next_batch(self, floor: float, count: int) -> list[int]:
@@ -409,16 +414,16 @@ class _CandidateSearch:
                 CandidateProfile.id.in_(list(rows)))):
             if starts_covered == 0:
                 continue  # none of the slots starts in his availability: the engine would exclude him
-            lat, lon, radius, match_codes, week_hours = rows[candidate_id]
+            lat, lon, radius, match_codes, hours_hex = rows[candidate_id]
             fit = self.tight_fits.get((code_fit, match_codes, text))
             if fit is None:  # a few texts and codes recur: the free text is read once each
                 fit = self.tight_fits[(code_fit, match_codes, text)] = matching_bounds.tight_fit(
                     code_fit, match_codes, text, need.qualification_code, need.nurse_on_duty, config)
             distance = self._distance(lat, lon)
-            key = (round(distance, 1), radius, starts_covered, fit, week_hours)
+            key = (round(distance, 1), radius, starts_covered, fit, hours_hex)
             bound = self.bounds.get(key)
             if bound is None:  # many candidates share a commune's point: one computation each
-                held = self._held_in(week_hours)
+                held = self._held_in(hours_hex)
                 if starts_covered is not None:
                     held = min(starts_covered, held)
                 bound = self.bounds[key] = _upper_bound(config, distance, radius, held / self.slot_count, fit)
@@ -623,8 +628,11 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     held = [(b.start, b.end) for b in candidate.busy]
     clear = {contract: matching_bounds.windows_clear_of(windows, held, contract, config) for contract in (False, True)}
     conditions = _need_conditions(profile, rules, local_now, kind, date_from, date_to)
-    # No slot outside the span of his availability can be covered.
+    # No slot outside the span of his availability, or outside his hours of the week, can be covered.
     conditions += [Need.first_start < windows[-1][1], Need.last_end > windows[0][0]]
+    hours = week_hours.from_hex(profile.week_hours)
+    if hours != week_hours.ANY_HOUR:
+        conditions.append(week_hours.meets((Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), hours))
     fits = {post: matching_bounds.qualification_bound(
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}

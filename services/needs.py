@@ -6,10 +6,11 @@ engine's configuration, so the form and the matching never disagree.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from matching.timeslots import add_months
 from models import Application, Assignment, Establishment, Need, QualificationRef, Slot, User
@@ -28,6 +29,7 @@ from services.applications import BookingRefused, release
 from services.localtime import paris_from_utc
 from services.matching_feed import engine_config
 from services.permissions import can_manage_establishment, can_manage_need, managed_establishment_ids
+from services.week_hours import slot_hours_columns
 
 MAX_SLOTS = 200
 MAX_SHIFT_HOURS = 24
@@ -176,6 +178,21 @@ def _kind_errors(session, kind: NeedKind, weekly_hours: float, period: tuple) ->
     return errors
 
 
+def refresh_slot_hours(connection) -> int:
+    """Recompute every need's ``slot_hours_*`` from its slots (after migration 0003); returns how many."""
+    slots: dict[int, list] = defaultdict(list)
+    for need_id, start, end in connection.execute(select(Slot.need_id, Slot.start, Slot.end)):
+        slots[need_id].append((start, end))
+    table = Need.__table__
+    statement = update(table).where(table.c.id == bindparam("need_id")).values(
+        {f"slot_hours_{index}": bindparam(f"new_{index}") for index in range(3)})
+    values = [{"need_id": need_id, **{f"new_{column[-1]}": part for column, part in slot_hours_columns(periods).items()}}
+              for need_id, periods in slots.items()]
+    for start in range(0, len(values), 5000):
+        connection.execute(statement, values[start:start + 5000])
+    return len(values)
+
+
 def create(session, manager: User, draft: NeedDraft, *, publish: bool, now: datetime) -> Need:
     """Save the need as a draft, or publish it at once (verified establishments only)."""
     establishment, slots = check(session, manager, draft, now=now)
@@ -186,6 +203,7 @@ def create(session, manager: User, draft: NeedDraft, *, publish: bool, now: date
         requires_driving_licence=draft.requires_driving_licence, nurse_on_duty=draft.nurse_on_duty,
         contract_type=draft.contract_type, pay=draft.pay.strip(), urgent=draft.urgent, status=NeedStatus.DRAFT,
         first_start=slots[0][0], last_end=max(end for _, end in slots), duplicated_from_id=draft.duplicated_from_id,
+        **slot_hours_columns(slots),
     )
     need.slots = [Slot(start=start, end=end, positions=draft.positions) for start, end in slots]
     session.add(need)

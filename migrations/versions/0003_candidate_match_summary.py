@@ -7,9 +7,9 @@ square (a tenth of a degree), its declared codes (``|AS|IDE|``, ``*|`` after the
 text) and the first and last days its availability rules span; the place index starts with the
 square and carries the rest, so that the index alone says who around a place may take a post on
 given dates. ``candidate_code_place`` copies them once per declared code (and once for a free
-text), so that a post few may take reads its holders only. Existing rows are filled here,
-their hours of the week as "any hour" until ``flask refresh-summaries`` reads their rules; the
-app keeps them all in step
+text), so that a post few may take reads its holders only; a need keeps the hours of the week
+its slots touch. Existing rows are filled here, hours of the week as "any hour" until
+``flask refresh-summaries`` reads the rules and slots; the app keeps them all in step
 (services.candidate_summary, whose grid function is copied below so that this revision does not
 change if the app's does).
 
@@ -32,6 +32,7 @@ PREFILTERED = ["radius_km", "public", "consent_visible", "available_from", "avai
                "week_hours", "user_id"]
 SEARCH = ["place_cell", "lat", "lon", "id"] + PREFILTERED
 CODE_SEARCH = ["code", "place_cell", "lat", "lon", "profile_id"] + PREFILTERED
+ANY_PART = (1 << 56) - 1  # every hour of a third of the week (services.week_hours)
 COPIED = ["user_id", "place_cell", "lat", "lon", "radius_km", "public", "consent_visible", "match_codes",
           "available_from", "available_until", "week_hours"]
 
@@ -89,9 +90,16 @@ def upgrade() -> None:
         SELECT p.id, '*', {copied} FROM candidate_profile p WHERE length(trim(coalesce(p.qualification_text, ''))) > 0
     """)
     op.create_index("ix_candidate_code_place", "candidate_code_place", CODE_SEARCH, unique=False)
+    with op.batch_alter_table("need") as batch:
+        for index in range(3):  # every hour until ``flask refresh-summaries`` reads the slots
+            batch.add_column(sa.Column(f"slot_hours_{index}", sa.BigInteger(), server_default=str(ANY_PART),
+                                       nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("need") as batch:
+        for index in range(3):
+            batch.drop_column(f"slot_hours_{index}")
     op.drop_index("ix_candidate_code_place", table_name="candidate_code_place")
     op.drop_table("candidate_code_place")
     op.drop_index("ix_candidate_profile_place", table_name="candidate_profile")

@@ -12,9 +12,10 @@ from models import AvailabilityRule, CandidateCodePlace, CandidateQualification,
 from models.enums import AvailabilityKind, Public
 from services import candidate_summary, matching_feed
 from services.availability import windows_for
-from services.candidate_summary import hours_of, summary_of
+from services.candidate_summary import summary_of
 from services.matching_feed import rank_for_need
 from services.profile import ProfileInput, RuleInput, add_rule, remove_rule, save_profile
+from services.week_hours import ANY_HOUR, hours_of
 
 MONDAY = date(2027, 7, 5)
 NOW = datetime(2027, 7, 1, 8, 0)
@@ -44,7 +45,7 @@ def test_the_summary_of_a_profile_reads_its_codes_text_dates_and_hours():
 def test_a_period_makes_every_hour_possible_and_no_rule_none():
     period = SimpleNamespace(kind=AvailabilityKind.PERIOD, start_date=MONDAY, end_date=MONDAY, weekdays=0,
                              start_time=None, end_time=None)
-    assert int(summary_of([], None, [period])["week_hours"], 16) == candidate_summary.ANY_HOUR
+    assert int(summary_of([], None, [period])["week_hours"], 16) == ANY_HOUR
     empty = summary_of([], "", [])
     assert empty == {"match_codes": "|", "available_from": None, "available_until": None, "week_hours": "0" * 42}
     whole_day = weekly(1 << 2, time(0), time(0))  # Wednesday, midnight to midnight
@@ -96,7 +97,7 @@ def test_every_write_through_the_app_keeps_the_summary_in_step(build, db):
                                        time(8), time(20)), now=NOW)
     db.commit()
     assert _stored(db, profile)["available_until"] == date(2027, 9, 30)
-    assert int(profile.week_hours, 16) == candidate_summary.ANY_HOUR  # the July–August period is still there
+    assert int(profile.week_hours, 16) == ANY_HOUR  # the July–August period is still there
     first = db.scalar(select(AvailabilityRule).where(AvailabilityRule.profile_id == profile.id,
                                                      AvailabilityRule.kind == AvailabilityKind.PERIOD))
     assert remove_rule(profile, first.id, now=NOW)

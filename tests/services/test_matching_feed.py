@@ -6,8 +6,8 @@ from sqlalchemy import event, select
 
 import matching
 from models import CandidateProfile, Need, QualificationEquivalence
-from models.enums import ApplicationState, NeedKind, NeedStatus
-from services import matching_feed
+from models.enums import ApplicationState, AvailabilityKind, NeedKind, NeedStatus
+from services import matching_feed, week_hours
 from services.matching_feed import (
     candidate_to_engine,
     engine_config,
@@ -18,6 +18,7 @@ from services.matching_feed import (
     recommend_for_candidate,
 )
 from services.pool import add as add_to_pool
+from services.profile import RuleInput, add_rule
 from tests.builders import BASE_DAY
 
 NOW = datetime(2027, 7, 1, 8, 0)  # UTC; the default need is the night of 12 July 2027
@@ -178,3 +179,33 @@ def test_batched_recommendations_equal_scoring_every_need(build, db, monkeypatch
     for limit in (1, 3, 6, 50):
         found = recommend_for_candidate(db, profile, now=NOW, limit=limit)
         assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected[:limit]]
+
+
+def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact(build, db):
+    """Available Tuesday and Saturday nights only: needs none of whose slots touch those hours
+    are not read, and the list is still the engine's on every open need."""
+    profile = build.candidate(availability=[], radius_km=60)
+    add_rule(profile, RuleInput(AvailabilityKind.WEEKLY, date(2027, 7, 1), date(2027, 8, 31), [1, 5],
+                                time(20), time(8)), now=NOW)
+    db.commit()
+    tuesday = datetime(2027, 7, 13)
+    shapes = {"tuesday night": [(tuesday + timedelta(hours=21), tuesday + timedelta(hours=31))],
+              "tuesday day": [(tuesday + timedelta(hours=8), tuesday + timedelta(hours=20))],
+              "monday night": [(tuesday - timedelta(hours=3), tuesday + timedelta(hours=7))],
+              "two nights": [(tuesday + timedelta(hours=21), tuesday + timedelta(hours=31)),
+                             (tuesday + timedelta(days=1, hours=21), tuesday + timedelta(days=1, hours=31))]}
+    made = {}
+    for commune in ("49007", "49015", "49328"):
+        establishment = build.establishment(commune_code=commune)
+        for shape, slots in shapes.items():
+            made.setdefault(shape, []).append(build.need(establishment, slots=slots).id)
+    in_hours = set(db.scalars(select(Need.id).where(week_hours.meets(
+        (Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), week_hours.from_hex(profile.week_hours)))))
+    assert in_hours == set(made["tuesday night"] + made["two nights"])
+    candidate = candidate_to_engine(profile, (), (datetime(2027, 7, 1), datetime(2027, 9, 2)))
+    engine_needs = [need_to_engine(n, open_slots(n, NOW)) for n in db.scalars(select(Need))]
+    expected = sorted(matching.recommend_needs(candidate, engine_needs, engine_config(db)),
+                      key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
+    assert len(expected) == 6  # the Tuesday night alone, and the two nights (half covered), at each place
+    found = recommend_for_candidate(db, profile, now=NOW)
+    assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected]

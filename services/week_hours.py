@@ -1,0 +1,58 @@
+"""Hours of the week as bit masks: bit ``weekday * 24 + hour`` (Monday 0 h is bit 0).
+
+A candidate's availability rules and a need's slots both fall in hours of the week; when a
+slot's hours are not all among a candidate's, his calendar cannot hold it, whatever the
+dates. Cheap to compare, so the ranking and the recommendations use it to skip, before any
+per-row work, what cannot fit (services.candidate_summary keeps the candidates' masks).
+In SQL a mask is three integers of 56 bits (``parts``), since databases handle 64 at most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, or_
+
+HOURS_IN_WEEK = 7 * 24
+ANY_HOUR = (1 << HOURS_IN_WEEK) - 1
+PART_BITS = 56
+ANY_PART = (1 << PART_BITS) - 1  # a part of ANY_HOUR: what a row holds before its mask is known
+
+
+def hours_of(start: datetime, end: datetime) -> int:
+    """The hours the period [start, end) touches."""
+    mask, moment = 0, start.replace(minute=0, second=0, microsecond=0)
+    while moment < end and mask != ANY_HOUR:
+        mask |= 1 << (moment.weekday() * 24 + moment.hour)
+        moment += timedelta(hours=1)
+    return mask
+
+
+def hours_of_all(periods: Iterable[tuple[datetime, datetime]]) -> int:
+    mask = 0
+    for start, end in periods:
+        mask |= hours_of(start, end)
+    return mask
+
+
+def to_hex(mask: int) -> str:
+    return f"{mask:042x}"
+
+
+def from_hex(text: str) -> int:
+    return int(text, 16)
+
+
+def parts(mask: int) -> tuple[int, int, int]:
+    return tuple((mask >> (PART_BITS * index)) & ANY_PART for index in range(3))
+
+
+def slot_hours_columns(slots: Iterable[tuple[datetime, datetime]]) -> dict[str, int]:
+    """A need's ``slot_hours_*`` columns from its (start, end) slots."""
+    return {f"slot_hours_{index}": part for index, part in enumerate(parts(hours_of_all(slots)))}
+
+
+def meets(columns: Sequence, mask: int) -> ColumnElement[bool]:
+    """The row's mask (three part columns) has an hour in common with ``mask``."""
+    return or_(*(column.op("&")(part) != 0 for column, part in zip(columns, parts(mask), strict=True) if part))
