@@ -22,13 +22,6 @@ def is_public_need(need: Need) -> bool:
             and need.establishment.verification_status == VerificationStatus.VERIFIED)
 
 
-def preload_for_display(session, needs: list[Need]) -> None:
-    """Load the qualification and the commune of many needs in two queries, not two per need."""
-    if needs:
-        session.scalars(select(Need).where(Need.id.in_([n.id for n in needs])).options(
-            selectinload(Need.qualification), selectinload(Need.establishment).selectinload(Establishment.commune))).all()
-
-
 def application_for(session, profile: CandidateProfile, need: Need) -> Application | None:
     return session.scalar(select(Application).where(Application.need_id == need.id, Application.candidate_id == profile.id))
 

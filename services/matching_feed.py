@@ -236,7 +236,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         # Scored: twice as many as the list still wants (a few fall short of their bound).
         elif ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible),
                                       BATCH if include_ineligible else max(2 * (wanted - ahead), MIN_SCORED)):
-            results += _score(session, engine_need, config, ids, span, include_ineligible)
+            results += _score(session, engine_need, config, ids, span, include_ineligible, search.profiles)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
     top = results[:limit]
@@ -269,10 +269,11 @@ class _CandidateSearch:
                       for table in (CandidateProfile.__table__, CandidateCodePlace.__table__)}
         self.sources = self._sources()
         self.slot_hours = [week_hours.hours_of(s.start, s.end) for s in slots]
+        # The engine's columns come along: the candidates then scored need no query for them.
         self.tight_columns = (
-            CandidateProfile.id, CandidateProfile.qualification_text,
             matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
-            matching_bounds.starts_covered_column([s.start for s in slots]))
+            matching_bounds.starts_covered_column([s.start for s in slots]), *CANDIDATE_COLUMNS)
+        self.profiles: dict[int, Any] = {}
         self.excluded: set[int] = set()
         self.queued: set[int] = set()  # read once: a holder of two codes comes twice, so does a holder for anyone
         self.heap: list[tuple] = []
@@ -410,10 +411,11 @@ class _CandidateSearch:
             return
         config, need = self.config, self.need
         rows = {item[2]: item[4] for item in items}
-        for candidate_id, text, code_fit, starts_covered in _rows(self.session, _active(select(*self.tight_columns)).where(
-                CandidateProfile.id.in_(list(rows)))):
+        for row in _rows(self.session, _active(select(*self.tight_columns)).where(CandidateProfile.id.in_(list(rows)))):
+            candidate_id, text, code_fit, starts_covered = row.id, row.qualification_text, row.code_fit, row.starts_covered
             if starts_covered == 0:
                 continue  # none of the slots starts in his availability: the engine would exclude him
+            self.profiles[candidate_id] = row
             lat, lon, radius, match_codes, hours_hex = rows[candidate_id]
             fit = self.tight_fits.get((code_fit, match_codes, text))
             if fit is None:  # a few texts and codes recur: the free text is read once each
@@ -453,11 +455,16 @@ def _ahead_of(result: Result, head: tuple | None) -> bool:
     return result.score > bound or (result.score == bound and (result.distance_km, int(result.subject_id)) < head[1:3])
 
 
-def _score(session, engine_need, config, ids: Sequence[int], span, include_ineligible: bool) -> list[Result]:
-    """Score these candidates: their details in four IN queries, then the engine."""
+def _score(session, engine_need, config, ids: Sequence[int], span, include_ineligible: bool,
+           known: dict | None = None) -> list[Result]:
+    """Score these candidates: their details in four IN queries (three for those whose profile
+    columns are ``known`` already), then the engine."""
     qualifications: dict[int, list] = defaultdict(list)
     availability: dict[int, list] = defaultdict(list)
-    rows = _rows(session, select(*CANDIDATE_COLUMNS).where(CandidateProfile.id.in_(ids))).all()
+    known = known or {}
+    rows = [known[candidate_id] for candidate_id in ids if candidate_id in known]
+    if missing := [candidate_id for candidate_id in ids if candidate_id not in known]:
+        rows += _rows(session, select(*CANDIDATE_COLUMNS).where(CandidateProfile.id.in_(missing))).all()
     for row in _rows(session, select(CandidateQualification.profile_id, CandidateQualification.code,
                                       CandidateQualification.validated_years)
                                .where(CandidateQualification.profile_id.in_(ids))):
@@ -683,9 +690,10 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                                                             config) if r.distance_km <= reach]
     results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
     results = results[:limit]
+    # With what a list of them shows: post, establishment and its commune.
     needs = {n.id: n for n in session.scalars(
         select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))
-        .options(selectinload(Need.slots), selectinload(Need.establishment).selectinload(Establishment.commune)))}
+        .options(selectinload(Need.qualification), selectinload(Need.establishment).selectinload(Establishment.commune)))}
     return [(needs[int(r.subject_id)], r) for r in results]
 
 

@@ -226,7 +226,6 @@ def missions():
             db.session, g.profile, now=utcnow(), kind=form.kind.data or None, date_from=form.date_from.data,
             date_to=form.date_to.data, max_km=int(form.max_km.data) if form.max_km.data else None,
         )
-        space.preload_for_display(db.session, [need for need, _ in results])
     return render_template(
         "candidate/missions.html", form=form, results=results, profile=g.profile, retour="missions",
         stale=profiles.availability_is_stale(g.profile, now=utcnow()), no_availability=not g.profile.availability_rules,
