@@ -233,9 +233,12 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         if head is None or -head[0] < beyond:  # those not read yet may be better than those queued
             if not search.read_next():
                 break
+            continue
+        floor = _floor(results, wanted, pool_ids, include_ineligible)
+        if floor >= 0 and search.read_down_to(floor):
+            continue  # everyone who may still enter is queued: one round for them all, not one per ring
         # Scored: twice as many as the list still wants (a few fall short of their bound).
-        elif ids := search.next_batch(_floor(results, wanted, pool_ids, include_ineligible),
-                                      BATCH if include_ineligible else max(2 * (wanted - ahead), MIN_SCORED)):
+        if ids := search.next_batch(floor, BATCH if include_ineligible else max(2 * (wanted - ahead), MIN_SCORED)):
             results += _score(session, engine_need, config, ids, span, include_ineligible, search.profiles)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
@@ -300,6 +303,13 @@ class _CandidateSearch:
         _, _, _, ring, inner, codes = self.sources.pop()
         self._load(ring, inner, codes)
         return True
+
+    def read_down_to(self, floor: float) -> bool:
+        """Queue every source whose best score reaches ``floor``; whether any was read."""
+        read = False
+        while self.sources and -self.sources[-1][0] >= floor:
+            read = self.read_next()
+        return read
 
     def _sources(self) -> list[tuple]:
         """What is left to read, best last: (-best score, ring, class, ring km, inner km, codes).
