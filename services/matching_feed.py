@@ -236,7 +236,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
             continue
         floor = _floor(results, wanted, pool_ids, include_ineligible)
         if floor >= 0 and search.read_down_to(floor):
-            continue  # everyone who may still enter is queued: one round for them all, not one per ring
+            continue  # the best fits who may still enter are queued: one round for them, not one per ring
         # Scored: twice as many as the list still wants (a few fall short of their bound).
         if ids := search.next_batch(floor, BATCH if include_ineligible else max(2 * (wanted - ahead), MIN_SCORED)):
             results += _score(session, engine_need, config, ids, span, include_ineligible, search.profiles)
@@ -305,9 +305,11 @@ class _CandidateSearch:
         return True
 
     def read_down_to(self, floor: float) -> bool:
-        """Queue every source whose best score reaches ``floor``; whether any was read."""
+        """Queue, of the holders of the codes that fit best, every ring whose best score reaches
+        ``floor``, ahead of their turn; whether any was read. (The others wait: by their turn
+        the floor has often risen past them.)"""
         read = False
-        while self.sources and -self.sources[-1][0] >= floor:
+        while self.sources and -self.sources[-1][0] >= floor and self.sources[-1][2] == 0:
             read = self.read_next()
         return read
 
