@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
-from math import cos, radians
+from math import ceil, cos, radians
 from typing import Any
 
 from sqlalchemy import String, Table, and_, func, or_, select, type_coerce
@@ -237,8 +237,9 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         floor = _floor(results, wanted, pool_ids, include_ineligible)
         if floor >= 0 and search.read_down_to(floor):
             continue  # the best fits who may still enter are queued: one round for them, not one per ring
-        # Scored: twice as many as the list still wants (a few fall short of their bound).
-        if ids := search.next_batch(floor, BATCH if include_ineligible else max(2 * (wanted - ahead), MIN_SCORED)):
+        # Scored: a quarter more than the list still wants (a few fall short of their bound).
+        if ids := search.next_batch(floor, BATCH if include_ineligible else max(ceil(1.25 * (wanted - ahead)),
+                                                                               MIN_SCORED)):
             results += _score(session, engine_need, config, ids, span, include_ineligible, search.profiles)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
