@@ -11,8 +11,9 @@ from models.base import Base, EnumCode, TimestampMixin
 from models.enums import AvailabilityKind, FrenchLevel, Public, WorkDocument
 from models.territory import Commune
 from models.user import User
+from services.week_hours import ANY_HOUR, to_hex
 
-ANY_HOUR_HEX = "f" * 42  # every hour of the week (7 × 24 bits): what is known before the summary is computed
+ANY_HOUR_HEX = to_hex(ANY_HOUR)  # every hour of the week: what is known before the summary is computed
 
 
 class CandidateProfile(TimestampMixin, Base):
