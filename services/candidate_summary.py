@@ -25,16 +25,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from itertools import chain
-from math import ceil, floor
+from math import floor
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import AvailabilityRule, CandidateCodePlace, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
-from services.week_hours import ANY_HOUR, HOURS_IN_WEEK, to_hex
+from services.week_hours import ANY_HOUR, hours_of_all, to_hex
 
 FREE_TEXT = "*"  # the token that stands for "a free-text qualification was given"
+REFERENCE_MONDAY = date(2024, 1, 1)  # any Monday: weekly rules are laid on it to read their hours
 CELLS_PER_DEGREE = 10  # grid squares of a tenth of a degree: about 11 km by 7.5 km in France
 _COLUMNS = ("match_codes", "available_from", "available_until", "week_hours")
 # The profile's columns copied to candidate_code_place; a change to any of them refreshes it.
@@ -94,21 +95,15 @@ def summary_of(codes: Iterable[str], text: str | None, rules: Sequence) -> dict:
 def _rule_hours(rule) -> int:
     """The week's hours a rule may make available: every hour for a period; for a weekly rule,
     the hours its times touch on its weekdays (into the next morning when the end is not after
-    the start)."""
+    the start), read off a reference week."""
     if rule.kind != AvailabilityKind.WEEKLY:
         return ANY_HOUR
     start, end = rule.start_time or time.min, rule.end_time or time.min
-    first = floor(start.hour + start.minute / 60)
-    length = (datetime.combine(date.min, end) - datetime.combine(date.min, start)) / timedelta(hours=1)
-    if length <= 0:
-        length += 24
-    hours = ceil(start.hour + start.minute / 60 + length) - first
-    mask = 0
-    for day in range(7):
-        if rule.weekdays & (1 << day):
-            for hour in range(first, first + hours):
-                mask |= 1 << ((day * 24 + hour) % HOURS_IN_WEEK)
-    return mask
+    length = datetime.combine(date.min, end) - datetime.combine(date.min, start)
+    if length <= timedelta(0):
+        length += timedelta(days=1)
+    return hours_of_all((begin, begin + length) for begin in (
+        datetime.combine(REFERENCE_MONDAY + timedelta(days=day), start) for day in range(7) if rule.weekdays & (1 << day)))
 
 
 def refresh(connection, profile_ids: Iterable[int] | None = None) -> int:
@@ -149,7 +144,7 @@ def refresh(connection, profile_ids: Iterable[int] | None = None) -> int:
 
 def code_places(profile: Mapping, summary: dict) -> list[dict]:
     """The candidate_code_place rows of a profile: one per declared code, and one for a free text."""
-    tokens = summary["match_codes"].strip("|").split("|") if summary["match_codes"] != "|" else []
+    tokens = sorted(declared_codes(summary["match_codes"])) + ([FREE_TEXT] if has_free_text(summary["match_codes"]) else [])
     shared = {"profile_id": profile["id"], **{name: profile[name] for name in PLACE}, **summary}
     return [{**shared, "code": token} for token in tokens]
 

@@ -64,7 +64,7 @@ def loose_fit(match_codes: str, post: str, nurse_on_duty: bool, config: Matching
     (services.candidate_summary): its declared codes whatever their validated years, and whether a
     free text was given. Never below ``qualification_bound`` of the same profile."""
     rules = config.qualification_rules
-    codes = set(match_codes.strip("|").split("|"))
+    codes = declared_codes(match_codes)
     declared = max((rule.score for rule in _declared_rules(post, nurse_on_duty, rules) if rule.code in codes),
                    default=0.0)
     return qualification_bound(declared, has_free_text(match_codes), post, nurse_on_duty, rules, config)

@@ -184,9 +184,10 @@ def refresh_slot_hours(connection) -> int:
     for need_id, start, end in connection.execute(select(Slot.need_id, Slot.start, Slot.end)):
         slots[need_id].append((start, end))
     table = Need.__table__
+    columns = slot_hours_columns([])
     statement = update(table).where(table.c.id == bindparam("need_id")).values(
-        {f"slot_hours_{index}": bindparam(f"new_{index}") for index in range(3)})
-    values = [{"need_id": need_id, **{f"new_{column[-1]}": part for column, part in slot_hours_columns(periods).items()}}
+        {column: bindparam(f"new_{column}") for column in columns})
+    values = [{"need_id": need_id, **{f"new_{column}": part for column, part in slot_hours_columns(periods).items()}}
               for need_id, periods in slots.items()]
     for start in range(0, len(values), 5000):
         connection.execute(statement, values[start:start + 5000])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from math import ceil
 
 from sqlalchemy import ColumnElement, or_
 
@@ -22,11 +23,13 @@ ANY_PART = (1 << PART_BITS) - 1  # a part of ANY_HOUR: what a row holds before i
 
 def hours_of(start: datetime, end: datetime) -> int:
     """The hours the period [start, end) touches."""
-    mask, moment = 0, start.replace(minute=0, second=0, microsecond=0)
-    while moment < end and mask != ANY_HOUR:
-        mask |= 1 << (moment.weekday() * 24 + moment.hour)
-        moment += timedelta(hours=1)
-    return mask
+    count = ceil((end - start.replace(minute=0, second=0, microsecond=0)) / timedelta(hours=1))
+    if count <= 0:
+        return 0
+    if count >= HOURS_IN_WEEK:
+        return ANY_HOUR
+    mask = ((1 << count) - 1) << (start.weekday() * 24 + start.hour)
+    return (mask | mask >> HOURS_IN_WEEK) & ANY_HOUR  # past Sunday night: on to Monday
 
 
 def hours_of_all(periods: Iterable[tuple[datetime, datetime]]) -> int:
