@@ -37,8 +37,8 @@ def db_upgrade() -> None:
 @click.command("refresh-summaries")
 @with_appcontext
 def refresh_summaries() -> None:
-    """Recompute every candidate's match summary (services.candidate_summary) and every need's
-    hours of the week, e.g. after migration 0003."""
+    """Recompute every candidate's match summary (services.candidate_summary) and the hours of
+    the week of every need and slot, e.g. after migrations 0003 and 0004."""
     from extensions import db
     from services import candidate_summary, needs
 

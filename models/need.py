@@ -11,7 +11,7 @@ from models.base import Base, EnumCode, TimestampMixin
 from models.enums import CONTRACT_KINDS, ContractType, FrenchLevel, NeedKind, NeedStatus
 from models.establishment import Establishment
 from models.qualification import QualificationRef
-from services.week_hours import ANY_PART  # every hour, until the slots are known
+from services.week_hours import ANY_PART, slot_own_hours  # every hour, until the slots are known
 
 
 class Need(TimestampMixin, Base):
@@ -74,6 +74,12 @@ class Slot(Base):
     end: Mapped[datetime] = mapped_column(DateTime)
     positions: Mapped[int] = mapped_column(Integer, default=1)
     filled: Mapped[int] = mapped_column(Integer, default=0)
+    # The hours of the week the slot touches (services.week_hours, three parts), computed on
+    # insert from start and end: recommendations read only the slots a candidate's hours hold.
+    # 0 (rows from before migration 0004, until ``flask refresh-summaries``) is held by any hours.
+    hours_0: Mapped[int] = mapped_column(BigInteger, default=slot_own_hours(0), server_default="0")
+    hours_1: Mapped[int] = mapped_column(BigInteger, default=slot_own_hours(1), server_default="0")
+    hours_2: Mapped[int] = mapped_column(BigInteger, default=slot_own_hours(2), server_default="0")
 
     need: Mapped[Need] = relationship(back_populates="slots")
 
@@ -86,3 +92,5 @@ Index("ix_slot_start", Slot.start)
 Index("ix_need_status_first_start", Need.status, Need.first_start)
 # An establishment's open needs to come: recommendations read them establishment by establishment.
 Index("ix_need_establishment_status_start", Need.establishment_id, Need.status, Need.first_start)
+# ... and only the posts he may take, a group of them at a time.
+Index("ix_need_establishment_post", Need.establishment_id, Need.status, Need.qualification_code, Need.first_start)

@@ -30,7 +30,7 @@ from services.demo_bulk import RowWriter
 from services.demo_catalog import Calendar, Place
 from services.demo_needs import Draft
 from services.demo_people import Seeker
-from services.week_hours import slot_hours_columns
+from services.week_hours import slot_columns, slot_hours_columns
 
 NEEDS, SLOTS, APPLICATIONS = Need.__table__, Slot.__table__, Application.__table__
 ASSIGNMENTS, POOL = Assignment.__table__, PoolMember.__table__
@@ -148,7 +148,7 @@ class StoryWriter:
         status, times = self._status(outcome, draft, filled, published, accepted_times, first_start, last_end)
         for slot_id, (start, end), count in zip(slot_ids, draft.slots, filled, strict=True):
             writer.add(SLOTS, {"id": slot_id, "need_id": need_id, "start": start, "end": end,
-                               "positions": draft.positions, "filled": count})
+                               "positions": draft.positions, "filled": count, **slot_columns(start, end)})
         writer.add(NEEDS, {
             "id": need_id, "establishment_id": site.id, "created_by_id": site.manager_id, "kind": draft.kind.value,
             "qualification_code": draft.qualification, "title": draft.title, "description": draft.description,

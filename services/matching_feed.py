@@ -21,11 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
-from math import ceil, cos, radians
+from math import ceil, cos, pi, radians
 from typing import Any
 
-from sqlalchemy import String, Table, and_, func, or_, select, type_coerce
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ARRAY, ColumnElement, String, Table, all_, and_, any_, bindparam, func, or_, select, type_coerce
+from sqlalchemy.orm import aliased, selectinload
 
 import matching
 from matching import (
@@ -162,7 +162,7 @@ def booked_periods(session, candidate_ids: Sequence[int],
     """Active bookings (accepted assignments) of these candidates around ``span``, by candidate."""
     found: dict[int, list] = defaultdict(list)
     for chunk in _chunks(candidate_ids):
-        for candidate_id, periods in _booked(session, Assignment.candidate_id.in_(chunk), span).items():
+        for candidate_id, periods in _booked(session, _among(session, Assignment.candidate_id, chunk), span).items():
             found[candidate_id] += periods
     return found
 
@@ -191,6 +191,7 @@ BATCH = 200  # candidates given a tight bound (or scored) at a time, best possib
 MIN_SCORED = 16  # candidates scored at a time at least
 # Rings loaded outwards from the workplace, so that a dense area reads only its close candidates.
 RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
+MERGED_ROWS = 2000  # rows a read of thin rings may expect at most
 MOST_CELLS = 2000  # grid squares listed in one query (the largest ring in France needs about 600)
 
 
@@ -220,7 +221,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         results += _score(session, engine_need, config, session.scalars(
             # Without the area: the box would lead the planner to scan it rather than read these ids.
             _candidate_prefilter(need, span, config.qualification_rules, include_ineligible, in_area=False)
-            .where(CandidateProfile.id.in_(pool_ids))
+            .where(_among(session, CandidateProfile.id, pool_ids))
             .with_only_columns(CandidateProfile.id)).all(), span, include_ineligible)
     wanted = limit - sum(1 for r in results if r.eligible)
     search.exclude(pool_ids)
@@ -230,10 +231,13 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
                     and _ahead_of(r, head))
         if not include_ineligible and ahead >= wanted:
             break
-        if head is None or -head[0] < beyond:  # those not read yet may be better than those queued
-            if not search.read_next():
-                break
+        # Read on while those not read yet may be better than those queued, or while too few are
+        # queued to fill the list (they will be read anyway: one scoring round for all, not one each).
+        found = sum(1 for r in results if r.eligible and int(r.subject_id) not in pool_ids)
+        if (head is None or -head[0] < beyond or found + len(search.heap) < wanted) and search.read_next():
             continue
+        if head is None:
+            break
         floor = _floor(results, wanted, pool_ids, include_ineligible)
         if floor >= 0 and search.read_down_to(floor):
             continue  # the best fits who may still enter are queued: one round for them, not one per ring
@@ -286,6 +290,8 @@ class _CandidateSearch:
         self.fits: dict[str, float] = {}
         self.tight_fits: dict[tuple, float] = {}
         self.held: dict[str, int] = {}
+        self.read_rows: dict[int, int] = {}  # by class: rows read so far, over ...
+        self.read_km2: dict[int, float] = {}  # ... the disc read so far
 
     def exclude(self, ids: set[int]) -> None:
         self.excluded = ids
@@ -298,12 +304,32 @@ class _CandidateSearch:
         return -self.sources[-1][0] if self.sources else -1.0
 
     def read_next(self) -> bool:
-        """Queue the candidates of the best source not read yet; False when all were read."""
+        """Queue the candidates of the best source not read yet, with the next rings of its class
+        when few live there (``_last_ring``); False when all were read."""
         if not self.sources:
             return False
-        _, _, _, ring, inner, codes = self.sources.pop()
-        self._load(ring, inner, codes)
+        _, ring_index, class_index, ring, inner, codes = self.sources.pop()
+        last = self._last_ring(ring_index, class_index)
+        if last > ring_index:  # one read for several thin rings: their sources are read with it
+            self.sources = [s for s in self.sources if s[2] != class_index or s[1] > last]
+            ring = RINGS_KM[last]
+        rows = self._load(ring, inner, codes)
+        self.read_rows[class_index] = self.read_rows.get(class_index, 0) + rows
+        self.read_km2[class_index] = pi * ring ** 2
         return True
+
+    def _last_ring(self, ring_index: int, class_index: int) -> int:
+        """The farthest ring of the class to read along with ``ring_index``: as far as the rows read
+        so far, spread evenly, put at most ``MERGED_ROWS`` in the rings added (a guess on the safe
+        side around a town, where candidates thin out farther away). Just this ring first."""
+        area = self.read_km2.get(class_index)
+        if area is None:
+            return ring_index
+        density = (self.read_rows[class_index] + 1) / area
+        last = ring_index
+        while last + 1 < len(RINGS_KM) and density * (pi * RINGS_KM[last + 1] ** 2 - area) <= MERGED_ROWS:
+            last += 1
+        return last
 
     def read_down_to(self, floor: float) -> bool:
         """Queue, of the holders of the codes that fit best, every ring whose best score reaches
@@ -345,26 +371,28 @@ class _CandidateSearch:
                 sources.append((-best, ring_index, class_index, ring, inner, codes))
         return sorted(sources, reverse=True)
 
-    def _load(self, ring: float, inner: float | None, codes: list[str] | None) -> None:
-        """Queue the candidates of the ring (holders of ``codes``, or all) with their loose bounds."""
+    def _load(self, ring: float, inner: float | None, codes: list[str] | None) -> int:
+        """Queue the candidates of the ring (holders of ``codes``, or all) with their loose bounds;
+        returns how many rows were read."""
         t = CandidateProfile.__table__ if codes is None else CandidateCodePlace.__table__
         area = [_ring_box(t, self.lat, self.lon, ring), _flat_within(t, self.lat, self.lon, ring)]
         cells = _cells(self.lat, self.lon, ring, inner)
         if len(cells) <= MOST_CELLS:  # not near a pole, where a box spans every longitude
-            area.append(t.c.place_cell.in_(cells))
+            area.append(_among(self.session, t.c.place_cell, cells))
         if inner is not None:  # farther than ``inner``: only those whose radius reaches that far
             area += [~_flat_within(t, self.lat, self.lon, inner), t.c.radius_km >= inner]
         query = self.bases[t].where(*area)
         if codes is not None:
-            query = query.where(t.c.code.in_(codes))
+            query = query.where(_among(self.session, t.c.code, codes))
         if self.excluded:
-            query = query.where(_profile_id(t).not_in(self.excluded))
+            query = query.where(_among(self.session, _profile_id(t), self.excluded, outside=True))
         # Thousands of rows share a few (point, radius, codes): one bound each, then one heapify.
         loose: dict[tuple, tuple | None] = {}
         items = []
         queued = self.queued
         columns = (_profile_id(t), t.c.lat, t.c.lon, t.c.radius_km, t.c.match_codes, t.c.week_hours)
-        for candidate_id, *key in _rows(self.session, query.with_only_columns(*columns)):
+        rows = _rows(self.session, query.with_only_columns(*columns)).all()
+        for candidate_id, *key in rows:
             if candidate_id in queued:
                 continue
             queued.add(candidate_id)
@@ -376,6 +404,7 @@ class _CandidateSearch:
                 items.append((*head, candidate_id, self.include_ineligible, key))
         self.heap += items
         heapify(self.heap)
+        return len(rows)
 
     def _loose_head(self, lat: float, lon: float, radius: int, match_codes: str,
                     hours_hex: str) -> tuple[float, float] | None:
@@ -424,7 +453,8 @@ class _CandidateSearch:
             return
         config, need = self.config, self.need
         rows = {item[2]: item[4] for item in items}
-        for row in _rows(self.session, _active(select(*self.tight_columns)).where(CandidateProfile.id.in_(list(rows)))):
+        for row in _rows(self.session, _active(select(*self.tight_columns)).where(
+                _among(self.session, CandidateProfile.id, rows))):
             candidate_id, text, code_fit, starts_covered = row.id, row.qualification_text, row.code_fit, row.starts_covered
             if starts_covered == 0:
                 continue  # none of the slots starts in his availability: the engine would exclude him
@@ -477,18 +507,18 @@ def _score(session, engine_need, config, ids: Sequence[int], span, include_ineli
     known = known or {}
     rows = [known[candidate_id] for candidate_id in ids if candidate_id in known]
     if missing := [candidate_id for candidate_id in ids if candidate_id not in known]:
-        rows += _rows(session, select(*CANDIDATE_COLUMNS).where(CandidateProfile.id.in_(missing))).all()
+        rows += _rows(session, select(*CANDIDATE_COLUMNS).where(_among(session, CandidateProfile.id, missing))).all()
     for row in _rows(session, select(CandidateQualification.profile_id, CandidateQualification.code,
                                       CandidateQualification.validated_years)
-                               .where(CandidateQualification.profile_id.in_(ids))):
+                               .where(_among(session, CandidateQualification.profile_id, ids))):
         qualifications[row.profile_id].append(row)
     for row in _rows(session, select(
             AvailabilityRule.profile_id, AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date,
             AvailabilityRule.weekdays, AvailabilityRule.start_time, AvailabilityRule.end_time)
-            .where(AvailabilityRule.profile_id.in_(ids), AvailabilityRule.start_date <= span[1].date(),
+            .where(_among(session, AvailabilityRule.profile_id, ids), AvailabilityRule.start_date <= span[1].date(),
                    AvailabilityRule.end_date >= span[0].date() - timedelta(days=1))):
         availability[row.profile_id].append(row)
-    booked = _booked(session, Assignment.candidate_id.in_(ids), span)
+    booked = _booked(session, _among(session, Assignment.candidate_id, ids), span)
     candidates = [candidate_to_engine(row, booked.get(row.id, ()), span, qualifications=qualifications.get(row.id, ()),
                                       rules=availability.get(row.id, ())) for row in rows]
     return matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
@@ -519,7 +549,7 @@ def shown_profiles(session, ids: Sequence[int]) -> dict[int, CandidateProfile]:
     """The shown candidates as ORM objects, with what the pages display."""
     if not ids:
         return {}
-    found = session.scalars(select(CandidateProfile).where(CandidateProfile.id.in_(list(ids)))
+    found = session.scalars(select(CandidateProfile).where(_among(session, CandidateProfile.id, ids))
                             .options(selectinload(CandidateProfile.user), selectinload(CandidateProfile.commune)))
     return {p.id: p for p in found}
 
@@ -528,7 +558,7 @@ def pool_member_ids(session, establishment_id: int, candidate_ids: Sequence[int]
     found: set[int] = set()
     for chunk in _chunks(candidate_ids):
         found.update(session.scalars(select(PoolMember.candidate_id).where(
-            PoolMember.establishment_id == establishment_id, PoolMember.candidate_id.in_(chunk))))
+            PoolMember.establishment_id == establishment_id, _among(session, PoolMember.candidate_id, chunk))))
     return found
 
 
@@ -651,8 +681,15 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     # No slot outside the span of his availability, or outside his hours of the week, can be covered.
     conditions += [Need.first_start < windows[-1][1], Need.last_end > windows[0][0]]
     hours = week_hours.from_hex(profile.week_hours)
-    if hours != week_hours.ANY_HOUR:
-        conditions.append(week_hours.meets((Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), hours))
+    if hours != week_hours.ANY_HOUR:  # a need with an open slot his hours of the week hold
+        held_slot = aliased(Slot)
+        # A count, not EXISTS: PostgreSQL would make EXISTS a join and, misjudging the bit tests
+        # as very selective, start from a scan of every slot; a count stays a lookup per need.
+        conditions += [week_hours.meets((Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), hours),
+                       select(func.count()).where(
+                           held_slot.need_id == Need.id, *_open_slot(held_slot, local_now),
+                           week_hours.within((held_slot.hours_0, held_slot.hours_1, held_slot.hours_2), hours))
+                       .scalar_subquery() > 0]
     fits = {post: matching_bounds.qualification_bound(
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
@@ -681,10 +718,12 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             by_fit: dict[float, list[int]] = defaultdict(list)
             for place in taken:
                 by_fit[place[4]].append(place[3])
-            # Every establishment in one IN, so that the planner reads them by index, then their posts.
-            rows, slots = _needs_of(session, conditions + [Need.establishment_id.in_(list(distances)), or_(*(
-                and_(Need.establishment_id.in_(ids), Need.qualification_code.in_(posts[fit]))
-                for fit, ids in by_fit.items()))], local_now)
+            # Every establishment and post in one IN each, so that the planner reads them by index.
+            rows, slots = _needs_of(session, conditions + [
+                _among(session, Need.establishment_id, distances),
+                _among(session, Need.qualification_code, sorted({code for fit in by_fit for code in posts[fit]})),
+                or_(*(and_(_among(session, Need.establishment_id, ids), _among(session, Need.qualification_code, posts[fit]))
+                      for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
                 inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, clear[row.kind in CONTRACT_KINDS]))
@@ -705,13 +744,13 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     results = results[:limit]
     # With what a list of them shows: post, establishment and its commune.
     needs = {n.id: n for n in session.scalars(
-        select(Need).where(Need.id.in_([int(r.subject_id) for r in results]))
+        select(Need).where(_among(session, Need.id, [int(r.subject_id) for r in results]))
         .options(selectinload(Need.qualification), selectinload(Need.establishment).selectinload(Establishment.commune)))}
     return [(needs[int(r.subject_id)], r) for r in results]
 
 
 FIRST_PLACES = 4  # establishments (their posts of one fit) read first; twice as many each next time,
-MOST_PLACES = 32  # up to this many, so that the last read does not overshoot by much
+MOST_PLACES = 128  # up to this many, so that the last read does not overshoot by much
 
 
 def _availability_span(profile: CandidateProfile, local_now: datetime) -> tuple[datetime, datetime] | None:
@@ -742,11 +781,15 @@ def _needs_of(session, conditions, local_now: datetime):
     for row in _rows(session, select(*NEED_COLUMNS, Slot.start.label("slot_start"), Slot.end.label("slot_end"))
                      .select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
                      .join(Slot, Slot.need_id == Need.id)
-                     .where(*conditions, Slot.filled < Slot.positions, Slot.start >= local_now)
+                     .where(*conditions, *_open_slot(Slot, local_now))
                      .order_by(Need.id, Slot.start, Slot.id)):
         rows.setdefault(row.id, row)
         slots[row.id].append(matching.Slot(row.slot_start, row.slot_end))
     return list(rows.values()), slots
+
+
+def _open_slot(slot, local_now: datetime) -> list:
+    return [slot.filled < slot.positions, slot.start >= local_now]
 
 
 def _row_to_engine(row, slots: list) -> matching.Need:
@@ -819,6 +862,18 @@ def _rows(session, statement):
     """Plain rows through the session's connection: the ORM's row processing is not needed for
     columns, and costs more than the query when thousands of rows are read."""
     return session.connection().execute(statement)
+
+
+def _among(session, column, values: Iterable, *, outside: bool = False) -> ColumnElement[bool]:
+    """``column IN (values)`` (``NOT IN`` when ``outside``); on PostgreSQL one array parameter
+    (``= ANY``, ``<> ALL``), so that the statement's text is the same whatever the list: psycopg
+    and the server would parse a long list of parameters on every run, and the ranking lists
+    hundreds of grid squares and ids."""
+    values = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        array = bindparam(None, values, type_=ARRAY(column.type))
+        return column != all_(array) if outside else column == any_(array)
+    return column.not_in(values) if outside else column.in_(values)
 
 
 def _chunks(ids: Sequence[int]):

@@ -29,7 +29,7 @@ from services.applications import BookingRefused, release
 from services.localtime import paris_from_utc
 from services.matching_feed import engine_config
 from services.permissions import can_manage_establishment, can_manage_need, managed_establishment_ids
-from services.week_hours import slot_hours_columns
+from services.week_hours import slot_columns, slot_hours_columns
 
 MAX_SLOTS = 200
 MAX_SHIFT_HOURS = 24
@@ -179,19 +179,30 @@ def _kind_errors(session, kind: NeedKind, weekly_hours: float, period: tuple) ->
 
 
 def refresh_slot_hours(connection) -> int:
-    """Recompute every need's ``slot_hours_*`` from its slots (after migration 0003); returns how many."""
+    """Recompute every slot's ``hours_*`` and every need's ``slot_hours_*`` from the slots (after
+    migrations 0003 and 0004); returns how many needs."""
     slots: dict[int, list] = defaultdict(list)
-    for need_id, start, end in connection.execute(select(Slot.need_id, Slot.start, Slot.end)):
+    slot_values = []
+    for slot_id, need_id, start, end in connection.execute(select(Slot.id, Slot.need_id, Slot.start, Slot.end)):
         slots[need_id].append((start, end))
-    table = Need.__table__
-    columns = slot_hours_columns([])
-    statement = update(table).where(table.c.id == bindparam("need_id")).values(
+        slot_values.append({"row_id": slot_id, **{f"new_{column}": part
+                                                  for column, part in slot_columns(start, end).items()}})
+    _update_rows(connection, Slot.__table__, slot_values)
+    _update_rows(connection, Need.__table__, [
+        {"row_id": need_id, **{f"new_{column}": part for column, part in slot_hours_columns(periods).items()}}
+        for need_id, periods in slots.items()])
+    return len(slots)
+
+
+def _update_rows(connection, table, values: list[dict]) -> None:
+    """UPDATE ``table`` by id (``row_id``), setting each column from its ``new_<column>`` value."""
+    if not values:
+        return
+    columns = [key.removeprefix("new_") for key in values[0] if key != "row_id"]
+    statement = update(table).where(table.c.id == bindparam("row_id")).values(
         {column: bindparam(f"new_{column}") for column in columns})
-    values = [{"need_id": need_id, **{f"new_{column}": part for column, part in slot_hours_columns(periods).items()}}
-              for need_id, periods in slots.items()]
     for start in range(0, len(values), 5000):
         connection.execute(statement, values[start:start + 5000])
-    return len(values)
 
 
 def create(session, manager: User, draft: NeedDraft, *, publish: bool, now: datetime) -> Need:

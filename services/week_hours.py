@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from math import ceil
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, or_
 
 HOURS_IN_WEEK = 7 * 24
 ANY_HOUR = (1 << HOURS_IN_WEEK) - 1
@@ -56,6 +56,28 @@ def slot_hours_columns(slots: Iterable[tuple[datetime, datetime]]) -> dict[str, 
     return {f"slot_hours_{index}": part for index, part in enumerate(parts(hours_of_all(slots)))}
 
 
+def slot_columns(start: datetime, end: datetime) -> dict[str, int]:
+    """A slot's own ``hours_*`` columns."""
+    return {f"hours_{index}": part for index, part in enumerate(parts(hours_of(start, end)))}
+
+
+def slot_own_hours(index: int):
+    """The column default of a slot's ``hours_<index>``, from the row's start and end (ORM and
+    Core inserts alike; a writer straight to the driver passes ``slot_columns``)."""
+    def default(context) -> int:
+        row = context.get_current_parameters()
+        return slot_columns(row["start"], row["end"])[f"hours_{index}"]
+
+    return default
+
+
 def meets(columns: Sequence, mask: int) -> ColumnElement[bool]:
     """The row's mask (three part columns) has an hour in common with ``mask``."""
     return or_(*(column.op("&")(part) != 0 for column, part in zip(columns, parts(mask), strict=True) if part))
+
+
+def within(columns: Sequence, mask: int) -> ColumnElement[bool]:
+    """The row's mask (three part columns) has no hour outside ``mask``; a mask of 0 (not computed
+    yet) is within any."""
+    return and_(*(column.op("&")(ANY_PART & ~part) == 0 for column, part in zip(columns, parts(mask), strict=True)
+                  if part != ANY_PART))

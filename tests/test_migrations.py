@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from alembic import command
@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData
 
 from cli.database import alembic_config, upgrade
 from models import Base
+from services.needs import refresh_slot_hours
 
 
 @pytest.fixture
@@ -60,15 +61,19 @@ def test_the_check_does_see_a_difference(migrated_url):
 
 
 def test_the_database_of_the_run_knows_where_candidates_live(_schema):
-    """Migrated to 0003: the place index starts with the grid square and carries the match
-    summary; on PostgreSQL (CI) the planner has statistics on latitude and longitude together."""
+    """Migrated to 0004: the place index starts with the grid square and carries the match
+    summary, an establishment's needs are indexed by post; on PostgreSQL (CI) the planner has
+    statistics on latitude and longitude together."""
     engine = create_engine(_schema)
     try:
         with engine.connect() as connection:
-            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
             place = next(index for index in inspect(connection).get_indexes("candidate_profile")
                          if index["name"] == "ix_candidate_profile_place")
             assert place["column_names"][:2] == ["place_cell", "lat"] and "match_codes" in place["column_names"]
+            posts = next(index for index in inspect(connection).get_indexes("need")
+                         if index["name"] == "ix_need_establishment_post")
+            assert posts["column_names"] == ["establishment_id", "status", "qualification_code", "first_start"]
             if engine.dialect.name == "postgresql":
                 assert "st_candidate_profile_place" in connection.scalars(text("SELECT stxname FROM pg_statistic_ext")).all()
     finally:
@@ -104,6 +109,32 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
         engine.dispose()
     assert tuple(row) == (4739994, "|IDE|*|", "2027-07-01", "2027-07-31", "f" * 42)
     assert [tuple(holder) for holder in holders] == [("*", 4739994, "|IDE|*|"), ("IDE", 4739994, "|IDE|*|")]
+
+
+def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
+    """A database at 0003 with a slot: 0004 leaves its hours of the week at 0 (held by any
+    hours, so recommendations skip nothing) until ``flask refresh-summaries`` computes them."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0003")
+    engine = create_engine(url)
+    tuesday_night = datetime(2027, 7, 13, 21)
+    try:
+        with engine.begin() as connection:
+            tables = MetaData()
+            tables.reflect(connection)
+            _insert(connection, tables.tables["need"], id=1)
+            _insert(connection, tables.tables["slot"], need_id=1, start=tuesday_night,
+                    end=tuesday_night + timedelta(hours=10))
+        upgrade(url)
+        hours = text("SELECT hours_0, hours_1, hours_2 FROM slot")
+        with engine.begin() as connection:
+            before = tuple(connection.execute(hours).one())
+            assert refresh_slot_hours(connection) == 1
+            after = tuple(connection.execute(hours).one())
+    finally:
+        engine.dispose()
+    assert before == (0, 0, 0)
+    assert sum(part << (56 * index) for index, part in enumerate(after)) == sum(1 << hour for hour in range(45, 55))
 
 
 def _insert(connection, table, **values) -> None:

@@ -89,7 +89,8 @@ def test_an_admin_edit_of_the_qualification_table_is_used_at_once(build, db):
     assert ids(rank_for_need(db, need, now=NOW)) == [aes.id]
 
 
-def test_query_count_does_not_grow_with_candidates(app, build, db):
+def test_query_count_does_not_grow_with_candidates(app, build, db, monkeypatch):
+    monkeypatch.setattr(matching_feed, "MERGED_ROWS", 0)  # every ring on its own, however thin
     need = build.need()
     for _ in range(2):
         build.candidate()
@@ -100,19 +101,39 @@ def test_query_count_does_not_grow_with_candidates(app, build, db):
     assert _count_queries(db, lambda: rank_for_need(db, need, now=NOW)) == first
 
 
+def test_thin_rings_are_read_in_one_query_and_the_list_stays_exact(app, build, db, monkeypatch):
+    """A few candidates spread up to 60 km: after the first ring, the rows met so far say the
+    next rings are thin, so they are read together; the list is the same as ring by ring."""
+    need = build.need()
+    for commune, radius in [("49007", 25), ("49015", 25), ("49328", 50), ("49099", 60), ("44109", 100)]:
+        build.candidate(commune_code=commune, radius_km=radius)
+    place_reads = sum(1 for statement in _statements(db, lambda: rank_for_need(db, need, now=NOW))
+                      if "place_cell" in statement.partition("WHERE")[2])  # a read of the place index
+    together = [(p.id, r.score) for p, r in rank_for_need(db, need, now=NOW)]
+    monkeypatch.setattr(matching_feed, "MERGED_ROWS", 0)
+    ring_by_ring = [(p.id, r.score) for p, r in rank_for_need(db, need, now=NOW)]
+    sources = 2 * len(matching_feed.RINGS_KM)  # best-fit codes, then the rest, in each ring
+    assert place_reads <= 4 < sources
+    assert together == ring_by_ring and len(together) == 5
+
+
 def _count_queries(db, action) -> int:
+    return len(_statements(db, action))
+
+
+def _statements(db, action) -> list[str]:
     statements = []
     engine = db.get_bind()
 
-    def count(*_args):
-        statements.append(1)
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", record)
     try:
         action()
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+        event.remove(engine, "before_cursor_execute", record)
+    return statements
 
 
 def test_recommendations_are_open_needs_in_reach_that_he_may_take(build, db):
@@ -181,9 +202,10 @@ def test_batched_recommendations_equal_scoring_every_need(build, db, monkeypatch
         assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected[:limit]]
 
 
-def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact(build, db):
-    """Available Tuesday and Saturday nights only: needs none of whose slots touch those hours
-    are not read, and the list is still the engine's on every open need."""
+def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact(build, db, monkeypatch):
+    """Available Tuesday and Saturday nights only: needs none of whose slots lie in those hours
+    (the evening that starts before them too) are not read, and the list is still the engine's
+    on every open need."""
     profile = build.candidate(availability=[], radius_km=60)
     add_rule(profile, RuleInput(AvailabilityKind.WEEKLY, date(2027, 7, 1), date(2027, 8, 31), [1, 5],
                                 time(20), time(8)), now=NOW)
@@ -192,6 +214,7 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
     shapes = {"tuesday night": [(tuesday + timedelta(hours=21), tuesday + timedelta(hours=31))],
               "tuesday day": [(tuesday + timedelta(hours=8), tuesday + timedelta(hours=20))],
               "monday night": [(tuesday - timedelta(hours=3), tuesday + timedelta(hours=7))],
+              "tuesday evening": [(tuesday + timedelta(hours=18), tuesday + timedelta(hours=23))],
               "two nights": [(tuesday + timedelta(hours=21), tuesday + timedelta(hours=31)),
                              (tuesday + timedelta(days=1, hours=21), tuesday + timedelta(days=1, hours=31))]}
     made = {}
@@ -201,7 +224,16 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
             made.setdefault(shape, []).append(build.need(establishment, slots=slots).id)
     in_hours = set(db.scalars(select(Need.id).where(week_hours.meets(
         (Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), week_hours.from_hex(profile.week_hours)))))
-    assert in_hours == set(made["tuesday night"] + made["two nights"])
+    assert in_hours == set(made["tuesday night"] + made["two nights"] + made["tuesday evening"])
+    read = []
+    needs_of = matching_feed._needs_of
+
+    def recorded(*args):
+        rows, slots = needs_of(*args)
+        read.extend(row.id for row in rows)
+        return rows, slots
+
+    monkeypatch.setattr(matching_feed, "_needs_of", recorded)
     candidate = candidate_to_engine(profile, (), (datetime(2027, 7, 1), datetime(2027, 9, 2)))
     engine_needs = [need_to_engine(n, open_slots(n, NOW)) for n in db.scalars(select(Need))]
     expected = sorted(matching.recommend_needs(candidate, engine_needs, engine_config(db)),
@@ -209,3 +241,4 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
     assert len(expected) == 6  # the Tuesday night alone, and the two nights (half covered), at each place
     found = recommend_for_candidate(db, profile, now=NOW)
     assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected]
+    assert sorted(read) == sorted(made["tuesday night"] + made["two nights"])
