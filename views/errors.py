@@ -44,6 +44,16 @@ def _rollback() -> None:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters():
+        """No one types a NUL character, and PostgreSQL's text cannot hold one: a request that
+        carries one in its address, query or form is refused with a message, not at the database."""
+        fields = (item for values in (request.args, request.form) for pair in values.items(multi=True) for item in pair)
+        if "\x00" in request.path or any("\x00" in item for item in fields):
+            return render_error(400, "Les informations envoyées contiennent un caractère invalide (caractère nul). "
+                                     "Corrigez la saisie et réessayez.")
+        return None
+
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_error(400, "Le formulaire a expiré ou n'est pas valide. Rechargez la page et réessayez.")
