@@ -25,7 +25,7 @@ from math import ceil, cos, pi, radians
 from typing import Any
 
 from sqlalchemy import ARRAY, ColumnElement, String, Table, all_, and_, any_, bindparam, func, or_, select, type_coerce
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 import matching
 from matching import (
@@ -502,6 +502,8 @@ def _score(session, engine_need, config, ids: Sequence[int], span, include_ineli
            known: dict | None = None) -> list[Result]:
     """Score these candidates: their details in four IN queries (three for those whose profile
     columns are ``known`` already), then the engine."""
+    if not ids:
+        return []
     qualifications: dict[int, list] = defaultdict(list)
     availability: dict[int, list] = defaultdict(list)
     known = known or {}
@@ -549,8 +551,10 @@ def shown_profiles(session, ids: Sequence[int]) -> dict[int, CandidateProfile]:
     """The shown candidates as ORM objects, with what the pages display."""
     if not ids:
         return {}
+    # One query: each profile has one account and one commune (a join, not a query each).
     found = session.scalars(select(CandidateProfile).where(_among(session, CandidateProfile.id, ids))
-                            .options(selectinload(CandidateProfile.user), selectinload(CandidateProfile.commune)))
+                            .options(joinedload(CandidateProfile.user, innerjoin=True),
+                                     joinedload(CandidateProfile.commune, innerjoin=True)))
     return {p.id: p for p in found}
 
 
@@ -718,10 +722,13 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             by_fit: dict[float, list[int]] = defaultdict(list)
             for place in taken:
                 by_fit[place[4]].append(place[3])
-            # Every establishment and post in one IN each, so that the planner reads them by index.
-            rows, slots = _needs_of(session, conditions + [
-                _among(session, Need.establishment_id, distances),
-                _among(session, Need.qualification_code, sorted({code for fit in by_fit for code in posts[fit]})),
+            # SQLite picks its index from top-level conditions only: every establishment and post of
+            # the read in one IN each, besides the groups. (PostgreSQL reads each group by index; the
+            # lists again would only lengthen its planning, by a third of the read.)
+            every = [] if _on_postgresql(session) else [
+                Need.establishment_id.in_(list(distances)),
+                Need.qualification_code.in_(sorted({code for fit in by_fit for code in posts[fit]}))]
+            rows, slots = _needs_of(session, conditions + every + [
                 or_(*(and_(_among(session, Need.establishment_id, ids), _among(session, Need.qualification_code, posts[fit]))
                       for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
@@ -745,7 +752,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     # With what a list of them shows: post, establishment and its commune.
     needs = {n.id: n for n in session.scalars(
         select(Need).where(_among(session, Need.id, [int(r.subject_id) for r in results]))
-        .options(selectinload(Need.qualification), selectinload(Need.establishment).selectinload(Establishment.commune)))}
+        .options(joinedload(Need.qualification, innerjoin=True),
+                 joinedload(Need.establishment, innerjoin=True).joinedload(Establishment.commune, innerjoin=True)))}
     return [(needs[int(r.subject_id)], r) for r in results]
 
 
@@ -870,10 +878,14 @@ def _among(session, column, values: Iterable, *, outside: bool = False) -> Colum
     and the server would parse a long list of parameters on every run, and the ranking lists
     hundreds of grid squares and ids."""
     values = list(values)
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql(session):
         array = bindparam(None, values, type_=ARRAY(column.type))
         return column != all_(array) if outside else column == any_(array)
     return column.not_in(values) if outside else column.in_(values)
+
+
+def _on_postgresql(session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _chunks(ids: Sequence[int]):
