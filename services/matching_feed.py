@@ -189,6 +189,7 @@ CANDIDATE_COLUMNS = (
 )
 BATCH = 200  # candidates given a tight bound (or scored) at a time, best possible score first
 MIN_SCORED = 16  # candidates scored at a time at least
+LEAST_SHARE = 0.25  # the share eligible assumed at worst: a round scores at most four times what the list lacks
 # Rings loaded outwards from the workplace, so that a dense area reads only its close candidates.
 RINGS_KM = (5, 10, 20, 40, MAX_RADIUS_KM)
 MERGED_ROWS = 2000  # rows a read of thin rings may expect at most
@@ -224,6 +225,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
             .where(_among(session, CandidateProfile.id, pool_ids))
             .with_only_columns(CandidateProfile.id)).all(), span, include_ineligible)
     wanted = limit - sum(1 for r in results if r.eligible)
+    scored = 0  # candidates of the search given to the engine (it returns the eligible only)
     search.exclude(pool_ids)
     while True:
         head, beyond = search.head(), search.beyond()  # nobody not read yet can score above ``beyond``
@@ -231,20 +233,24 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
                     and _ahead_of(r, head))
         if not include_ineligible and ahead >= wanted:
             break
-        # Read on while those not read yet may be better than those queued, or while too few are
-        # queued to fill the list (they will be read anyway: one scoring round for all, not one each).
+        # The share of those scored so far that the engine found eligible (a busy or unavailable
+        # candidate passes every bound): what the queue may be expected to give.
         found = sum(1 for r in results if r.eligible and int(r.subject_id) not in pool_ids)
-        if (head is None or -head[0] < beyond or found + len(search.heap) < wanted) and search.read_next():
+        share = max(found / scored, LEAST_SHARE) if scored else 1.0
+        # Read on while those not read yet may be better than those queued, or while the queue is
+        # unlikely to fill the list (then they will be read anyway: one round for all, not one each).
+        if (head is None or -head[0] < beyond or found + share * len(search.heap) < wanted) and search.read_next():
             continue
         if head is None:
             break
         floor = _floor(results, wanted, pool_ids, include_ineligible)
         if floor >= 0 and search.read_down_to(floor):
             continue  # the best fits who may still enter are queued: one round for them, not one per ring
-        # Scored: a quarter more than the list still wants (a few fall short of their bound).
-        if ids := search.next_batch(floor, BATCH if include_ineligible else max(ceil(1.25 * (wanted - ahead)),
-                                                                               MIN_SCORED)):
+        # Scored: a quarter more than the list still wants, once the share eligible is allowed for.
+        if ids := search.next_batch(floor, BATCH if include_ineligible else min(
+                BATCH, max(ceil(1.25 * (wanted - ahead) / share), MIN_SCORED))):
             results += _score(session, engine_need, config, ids, span, include_ineligible, search.profiles)
+            scored += len(ids)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
     top = results[:limit]

@@ -180,6 +180,35 @@ def test_batched_search_gives_what_the_engine_gives_on_everyone(build, db, monke
     assert len(full) == len(expected) == 9
 
 
+def test_a_search_where_most_are_busy_scores_more_at_a_time_and_stays_exact(build, db, monkeypatch):
+    """Nine in ten candidates near the need are booked elsewhere that night: the engine excludes
+    them although every bound lets them through. Rounds then score more at a time (as many more
+    as the share found eligible says); the list is still the engine's on everyone."""
+    monkeypatch.setattr(matching_feed, "MIN_SCORED", 1)
+    need = build.need()
+    other = build.need(slots=[(NIGHT + timedelta(hours=2), NIGHT + timedelta(hours=8))], positions=30)
+    for index in range(30):
+        candidate = build.candidate(commune_code=("49007", "49015", "49328")[index % 3], radius_km=50)
+        if index % 10:
+            build.assignment(build.application(other, candidate, state=ApplicationState.ACCEPTED), other.slots[0])
+    slots = open_slots(need, NOW)
+    span = (slots[0].start, slots[-1].end)
+    booked = matching_feed.booked_periods(db, [p.id for p in db.scalars(select(CandidateProfile))], span)
+    everyone = [candidate_to_engine(p, booked.get(p.id, ()), span) for p in db.scalars(select(CandidateProfile))]
+    expected = matching.rank_candidates(need_to_engine(need, slots), everyone, engine_config(db))
+    assert len(expected) == 3
+    rounds = []
+    score = matching_feed._score
+    monkeypatch.setattr(matching_feed, "_score", lambda *args, **kw: rounds.append(len(args[3])) or score(*args, **kw))
+    for limit in (1, 2, 50, 3):
+        rounds.clear()
+        ranked = rank_for_need(db, need, now=NOW, limit=limit)
+        assert [(str(p.id), r.score) for p, r in ranked] == [(r.subject_id, r.score) for r in expected[:limit]]
+    # For three, the first round scores four (a quarter more than three); few of them are eligible,
+    # so a later round asks for more than the first did, although the list then lacks fewer.
+    assert rounds[0] == 4 and max(rounds[1:]) > rounds[0]
+
+
 def test_batched_recommendations_equal_scoring_every_need(build, db, monkeypatch):
     """Establishments read one, two, four… at a time and needs scored two at a time: the list is
     the engine's on every open need, equal scores at one distance in id order."""
