@@ -22,9 +22,27 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
 from math import ceil, cos, pi, radians
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, String, Table, all_, and_, any_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    String,
+    Table,
+    all_,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 import matching
@@ -168,14 +186,19 @@ def booked_periods(session, candidate_ids: Sequence[int],
 
 
 def _booked(session, which, span: tuple[datetime, datetime]) -> dict[int, list[tuple[datetime, datetime]]]:
-    start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
     found: dict[int, list] = defaultdict(list)
-    # coalesce() keeps planners off the low-selectivity state index: the candidate index is the one to use.
-    accepted = func.coalesce(Assignment.state, "") == AssignmentState.ACCEPTED.value
-    for candidate_id, s, e in _rows(session, select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
-            which, accepted, Assignment.end > start, Assignment.start < end)):
+    for candidate_id, s, e in _rows(session, _bookings(which, span)):
         found[candidate_id].append((s, e))
     return found
+
+
+def _bookings(which, span: tuple[datetime, datetime]):
+    """(candidate_id, start, end) of the accepted assignments ``which`` selects, around ``span``."""
+    start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
+    # coalesce() keeps planners off the low-selectivity state index: the candidate index is the one to use.
+    accepted = func.coalesce(Assignment.state, "") == AssignmentState.ACCEPTED.value
+    return select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
+        which, accepted, Assignment.end > start, Assignment.start < end)
 
 
 # --- ranking for a need --------------------------------------------------------------------------
@@ -506,30 +529,59 @@ def _ahead_of(result: Result, head: tuple | None) -> bool:
 
 def _score(session, engine_need, config, ids: Sequence[int], span, include_ineligible: bool,
            known: dict | None = None) -> list[Result]:
-    """Score these candidates: their details in four IN queries (three for those whose profile
-    columns are ``known`` already), then the engine."""
+    """Score these candidates: their qualifications, rules and bookings in one query (and their
+    profile columns in another, unless ``known`` already), then the engine."""
     if not ids:
         return []
-    qualifications: dict[int, list] = defaultdict(list)
-    availability: dict[int, list] = defaultdict(list)
     known = known or {}
     rows = [known[candidate_id] for candidate_id in ids if candidate_id in known]
     if missing := [candidate_id for candidate_id in ids if candidate_id not in known]:
         rows += _rows(session, select(*CANDIDATE_COLUMNS).where(_among(session, CandidateProfile.id, missing))).all()
-    for row in _rows(session, select(CandidateQualification.profile_id, CandidateQualification.code,
-                                      CandidateQualification.validated_years)
-                               .where(_among(session, CandidateQualification.profile_id, ids))):
-        qualifications[row.profile_id].append(row)
-    for row in _rows(session, select(
-            AvailabilityRule.profile_id, AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date,
-            AvailabilityRule.weekdays, AvailabilityRule.start_time, AvailabilityRule.end_time)
-            .where(_among(session, AvailabilityRule.profile_id, ids), AvailabilityRule.start_date <= span[1].date(),
-                   AvailabilityRule.end_date >= span[0].date() - timedelta(days=1))):
-        availability[row.profile_id].append(row)
-    booked = _booked(session, _among(session, Assignment.candidate_id, ids), span)
+    qualifications, availability, booked = _details(session, ids, span)
     candidates = [candidate_to_engine(row, booked.get(row.id, ()), span, qualifications=qualifications.get(row.id, ()),
                                       rules=availability.get(row.id, ())) for row in rows]
     return matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
+
+
+# The columns of _details: each part fills its own and leaves the others NULL, cast to the
+# column's type (PostgreSQL matches a UNION's types branch by branch; SQLite reads dates by it).
+_QUALIFICATION_PART = (CandidateQualification.code, CandidateQualification.validated_years)
+_RULE_PART = (AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date, AvailabilityRule.weekdays,
+              AvailabilityRule.start_time, AvailabilityRule.end_time)
+_BOOKING_PART = (Assignment.start, Assignment.end)
+_DETAIL_COLUMNS = {
+    part: tuple((column if any(column is own for own in columns) else cast(null(), column.type)).label(f"c{index}")
+                for index, column in enumerate(_QUALIFICATION_PART + _RULE_PART + _BOOKING_PART))
+    for part, columns in enumerate((_QUALIFICATION_PART, _RULE_PART, _BOOKING_PART))}
+
+
+def _details(session, ids: Sequence[int], span) -> tuple[dict, dict, dict]:
+    """The qualifications, the availability rules touching ``span`` and the bookings around it of
+    these candidates, by candidate, in one statement (three would cost three round trips, which
+    on PostgreSQL cost more than these few rows)."""
+    def part(tag: int, profile_id, query):
+        return query.with_only_columns(literal(tag).label("part"), profile_id.label("profile_id"), *_DETAIL_COLUMNS[tag])
+
+    statement = union_all(
+        part(0, CandidateQualification.profile_id,
+             select(CandidateQualification).where(_among(session, CandidateQualification.profile_id, ids))),
+        part(1, AvailabilityRule.profile_id, select(AvailabilityRule).where(
+            _among(session, AvailabilityRule.profile_id, ids), AvailabilityRule.start_date <= span[1].date(),
+            AvailabilityRule.end_date >= span[0].date() - timedelta(days=1))),
+        part(2, Assignment.candidate_id, _bookings(_among(session, Assignment.candidate_id, ids), span)))
+    found: tuple[dict, dict, dict] = (defaultdict(list), defaultdict(list), defaultdict(list))
+    rule_start = len(_QUALIFICATION_PART)
+    booking_start = rule_start + len(_RULE_PART)
+    for row in _rows(session, statement):
+        values = row[2:]
+        if row.part == 0:
+            found[0][row.profile_id].append(SimpleNamespace(code=values[0], validated_years=values[1]))
+        elif row.part == 1:
+            found[1][row.profile_id].append(SimpleNamespace(
+                **{column.key: value for column, value in zip(_RULE_PART, values[rule_start:booking_start], strict=True)}))
+        else:
+            found[2][row.profile_id].append(tuple(values[booking_start:]))
+    return found
 
 
 def _upper_bound(config: MatchingConfig, distance_km: float, radius_km: float, availability_share: float,
