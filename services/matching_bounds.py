@@ -1,8 +1,9 @@
-"""Upper bounds of the engine's components, read in SQL with the prefiltered candidates.
+"""Upper bounds of the engine's components, from what a candidate declared.
 
 In a dense town thousands of candidates stand at the same distance from the workplace, so a
 bound from the distance alone cannot tell them apart and the feed would score them all. Two
-cheap columns make the bound tight enough for the early stop to work:
+cheap figures, from rows the engine reads anyway, make the bound tight enough for the early
+stop to work:
 - the best qualification score the candidate's declared codes could give for the post (years
   and the nurse-on-duty rule applied; a free text can give at most ``fuzzy_max_score``);
 - how many of the need's slots *start* inside one of the candidate's availability rules. A
@@ -18,19 +19,16 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from math import ceil
 
-from sqlalchemy import Time, and_, case, func, literal, or_, select
-
 import matching
 from matching import MatchingConfig, QualificationRules
 from matching.models import CONTRACT_KINDS
 from matching.qualification_fit import assess_qualification
 from matching.qualifications import ANYONE, PostRule
-from models import AvailabilityRule, CandidateProfile, CandidateQualification
 from models.enums import AvailabilityKind
 from services.availability import merge, subtract
 from services.candidate_summary import declared_codes, has_free_text
 
-# Beyond this many slots the per-slot columns cost more than they save: the bound takes 1.
+# Beyond this many slots counting costs more than it saves: the bound takes 1.
 MAX_SLOTS_BOUNDED = 16
 
 
@@ -41,20 +39,9 @@ def _declared_rules(post: str, nurse_on_duty: bool, rules: QualificationRules) -
                   key=lambda rule: -rule.score)
 
 
-def code_fit_column(post: str, nurse_on_duty: bool, rules: QualificationRules):
-    """The best score among the post's table lines the candidate's declared codes meet (0 if none)."""
-    whens = [(and_(CandidateQualification.code == rule.code,
-                   func.coalesce(CandidateQualification.validated_years, 0) >= rule.min_validated_years), rule.score)
-             for rule in _declared_rules(post, nurse_on_duty, rules)]
-    if not whens:
-        return literal(0.0).label("code_fit")
-    return (select(func.max(case(*whens, else_=0.0)))
-            .where(CandidateQualification.profile_id == CandidateProfile.id)
-            .scalar_subquery().label("code_fit"))
-
-
 def declared_fit(post: str, nurse_on_duty: bool, qualifications, rules: QualificationRules) -> float:
-    """The same as ``code_fit_column`` for qualifications already loaded (code, validated_years)."""
+    """The best score among the post's table lines the candidate's declared codes meet (0 if none);
+    ``qualifications`` are (code, validated_years)."""
     return max((rule.score for rule in _declared_rules(post, nurse_on_duty, rules) for q in qualifications
                 if q.code == rule.code and (q.validated_years or 0) >= rule.min_validated_years), default=0.0)
 
@@ -72,7 +59,7 @@ def loose_fit(match_codes: str, post: str, nurse_on_duty: bool, config: Matching
 
 def tight_fit(code_fit: float | None, match_codes: str, text: str | None, post: str, nurse_on_duty: bool,
               config: MatchingConfig) -> float:
-    """The qualification component itself, from ``code_fit_column`` and the profile's summary:
+    """The qualification component itself, from ``declared_fit`` and the profile's summary:
     a declared code that fits wins (or what the post gives anyone); failing that, the engine
     reads the free text, as it would."""
     rules = config.qualification_rules
@@ -96,38 +83,44 @@ def qualification_bound(code_fit: float | None, has_text: bool, post: str, nurse
     return max(best, anyone)
 
 
-def starts_covered_column(starts: Sequence[datetime]):
-    """How many of ``starts`` (local times) lie inside one of the candidate's availability rules;
-    None when there are too many slots to check this way."""
-    if len(starts) > MAX_SLOTS_BOUNDED:
-        return literal(None).label("starts_covered")
-    # One pass over the candidate's rules: for each start, whether any rule holds it.
-    flags = [func.max(case((_rule_holds(moment), 1), else_=0)) for moment in starts]
-    counted = (select(sum(flags[1:], flags[0])).where(AvailabilityRule.profile_id == CandidateProfile.id)
-               .scalar_subquery())
-    return func.coalesce(counted, 0).label("starts_covered")
+class StartsHeld:
+    """How many of a need's slot starts (local times) lie inside one of a candidate's availability
+    rules (AvailabilityRule-like, hashable); None when there are too many slots to count this
+    way. Candidates often declare the same rules (the same weeks, the same hours): each distinct
+    rule is checked once per need."""
+
+    def __init__(self, starts: Sequence[datetime]):
+        self.starts = list(starts) if len(starts) <= MAX_SLOTS_BOUNDED else None
+        self.masks: dict = {}  # rule -> the starts it holds, one bit each
+
+    def __call__(self, rules) -> int | None:
+        if self.starts is None:
+            return None
+        held = 0
+        for rule in rules:
+            mask = self.masks.get(rule)
+            if mask is None:
+                mask = self.masks[rule] = 0 if rule.kind == AvailabilityKind.UNAVAILABLE else sum(
+                    1 << index for index, moment in enumerate(self.starts) if _rule_holds(rule, moment))
+            held |= mask
+        return held.bit_count()
 
 
-def _rule_holds(moment: datetime):
+def _rule_holds(rule, moment: datetime) -> bool:
     """The rule's intervals contain ``moment`` (the same reading as services.availability):
     a period covers whole days; a weekly rule runs from start_time to end_time on its weekdays,
-    into the next morning when the end is not after the start; ``unavailable`` holds nothing."""
+    into the next morning when the end is not after the start."""
     day, at = moment.date(), moment.time()
-    eve = day - timedelta(days=1)
-    start = func.coalesce(AvailabilityRule.start_time, literal(time.min, Time))
-    end = func.coalesce(AvailabilityRule.end_time, literal(time.min, Time))
+    if rule.kind == AvailabilityKind.PERIOD:
+        return rule.start_date <= day <= rule.end_date
+    start, end = rule.start_time or time.min, rule.end_time or time.min
     overnight = end <= start
 
-    def weekly_on(date_):
-        return and_(AvailabilityRule.kind == AvailabilityKind.WEEKLY, AvailabilityRule.start_date <= date_,
-                    AvailabilityRule.end_date >= date_, AvailabilityRule.weekdays.op("&")(1 << date_.weekday()) != 0)
+    def weekly_on(date_) -> bool:
+        return rule.start_date <= date_ <= rule.end_date and bool(rule.weekdays & (1 << date_.weekday()))
 
-    return or_(
-        and_(AvailabilityRule.kind == AvailabilityKind.PERIOD, AvailabilityRule.start_date <= day,
-             AvailabilityRule.end_date >= day),
-        and_(weekly_on(day), start <= at, or_(end > at, overnight)),
-        and_(weekly_on(eve), overnight, end > at),
-    )
+    return ((weekly_on(day) and start <= at and (end > at or overnight))
+            or (overnight and end > at and weekly_on(day - timedelta(days=1))))
 
 
 def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingConfig) -> int:

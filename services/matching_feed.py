@@ -2,8 +2,8 @@
 
 The prefilter keeps only rows the engine could accept (qualification codes that may fill the
 post, a bounding box of the travel radius, consent, availability rules touching the need), so
-that the engine scores hundreds of candidates, not the whole table; the candidates' details
-are then loaded in a few ``IN`` queries, never one query per candidate.
+that the engine scores hundreds of candidates, not the whole table; what the engine reads of
+them is loaded in one query per batch, never one query per candidate.
 
 Both directions are exact top-k searches: what is not read yet has a best possible score
 (``_upper_bound``, ``services.matching_bounds``), and reading stops once nobody left can enter
@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from heapq import heapify, heappop, heappush
 from math import ceil, cos, pi, radians
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +39,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     type_coerce,
     union_all,
 )
@@ -70,7 +70,8 @@ from models import (
     Slot,
     User,
 )
-from models.enums import AssignmentState, AvailabilityKind, NeedKind, NeedStatus, Public
+from models.base import EnumCode
+from models.enums import AssignmentState, AvailabilityKind, FrenchLevel, NeedKind, NeedStatus, Public
 from services import candidate_summary, matching_bounds, week_hours
 from services.availability import windows_for
 from services.localtime import paris_from_utc
@@ -168,7 +169,7 @@ def candidate_to_engine(profile: CandidateProfile, booked: Iterable[tuple[dateti
         lat=profile.lat, lon=profile.lon, radius_km=profile.radius_km,
         qualifications=tuple(matching.Qualification(q.code, q.validated_years) for q in qualifications),
         qualification_text=profile.qualification_text or None,
-        french_level=profile.french_level.value if profile.french_level else None,
+        french_level=FrenchLevel(profile.french_level).value if profile.french_level else None,
         work_authorization=profile.work_authorization, driving_licence=profile.driving_licence,
         disability=profile.disability, availability=tuple(windows_for(rules, *span)),
         busy=tuple(matching.Slot(s, e) for s, e in booked),
@@ -231,6 +232,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     slots = open_slots(need, now)
     if not slots:
         return []
+    _without_parallel_workers(session)
     config = engine_config(session)
     try:
         engine_need = need_to_engine(need, slots)
@@ -272,7 +274,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
         # Scored: a quarter more than the list still wants, once the share eligible is allowed for.
         if ids := search.next_batch(floor, BATCH if include_ineligible else min(
                 BATCH, max(ceil(1.25 * (wanted - ahead) / share), MIN_SCORED))):
-            results += _score(session, engine_need, config, ids, span, include_ineligible, search.profiles)
+            results += _score(session, engine_need, config, ids, span, include_ineligible, search.inputs)
             scored += len(ids)
     results.sort(key=lambda r: (not r.eligible, int(r.subject_id) not in pool_ids, -r.score, r.distance_km,
                                 int(r.subject_id)))
@@ -286,11 +288,12 @@ class _CandidateSearch:
     (-bound, distance, id, tight, (lat, lon, radius, match codes, week hours)).
 
     A ring's candidates come in with a loose bound read from a place index alone: distance,
-    declared codes (years aside), slots in the hours of the week he may be available. The best
-    of them are then given, one query per batch, the tight bound of ``services.matching_bounds``
-    (validated years, a free text read, the slots their rules hold) and go back in the queue;
-    only a candidate at the head with his tight bound is scored. So a town of thousands costs an
-    index read, and only the few who may enter the list cost more.
+    declared codes (years aside), slots in the hours of the week he may be available. For the
+    best of them, one query per batch reads what the engine reads (kept for their scoring);
+    they get the tight bound of ``services.matching_bounds`` (validated years, a free text read,
+    the slots their rules hold) and go back in the queue; only a candidate at the head with his
+    tight bound is scored. So a town of thousands costs an index read, and only the few who may
+    enter the list cost more.
     """
 
     def __init__(self, session, need: Need, slots: Sequence[Slot], span: tuple[datetime, datetime],
@@ -306,11 +309,9 @@ class _CandidateSearch:
                       for table in (CandidateProfile.__table__, CandidateCodePlace.__table__)}
         self.sources = self._sources()
         self.slot_hours = [week_hours.hours_of(s.start, s.end) for s in slots]
-        # The engine's columns come along: the candidates then scored need no query for them.
-        self.tight_columns = (
-            matching_bounds.code_fit_column(need.qualification_code, need.nurse_on_duty, config.qualification_rules),
-            matching_bounds.starts_covered_column([s.start for s in slots]), *CANDIDATE_COLUMNS)
-        self.profiles: dict[int, Any] = {}
+        self.starts_held = matching_bounds.StartsHeld([s.start for s in slots])
+        self.span = span
+        self.inputs: dict[int, _Inputs] = {}  # what the engine reads of those given a tight bound
         self.excluded: set[int] = set()
         self.queued: set[int] = set()  # read once: a holder of two codes comes twice, so does a holder for anyone
         self.heap: list[tuple] = []
@@ -478,21 +479,25 @@ class _CandidateSearch:
         return ready
 
     def _tighten(self, items: list[tuple]) -> None:
+        """Give these candidates their tight bound, from what the engine reads of them (read now,
+        kept for their scoring): the candidates of an inactive account are dropped."""
         if not items:
             return
         config, need = self.config, self.need
-        rows = {item[2]: item[4] for item in items}
-        for row in _rows(self.session, _active(select(*self.tight_columns)).where(
-                _among(self.session, CandidateProfile.id, rows))):
-            candidate_id, text, code_fit, starts_covered = row.id, row.qualification_text, row.code_fit, row.starts_covered
+        places = {item[2]: item[4] for item in items}
+        for candidate_id, inputs in _read_inputs(self.session, list(places), self.span).items():
+            starts_covered = self.starts_held(inputs.rules)
             if starts_covered == 0:
                 continue  # none of the slots starts in his availability: the engine would exclude him
-            self.profiles[candidate_id] = row
-            lat, lon, radius, match_codes, hours_hex = rows[candidate_id]
-            fit = self.tight_fits.get((code_fit, match_codes, text))
+            self.inputs[candidate_id] = inputs
+            lat, lon, radius, match_codes, hours_hex = places[candidate_id]
+            code_fit = matching_bounds.declared_fit(need.qualification_code, need.nurse_on_duty, inputs.qualifications,
+                                                    config.qualification_rules)
+            free_text = inputs.profile.qualification_text
+            fit = self.tight_fits.get((code_fit, match_codes, free_text))
             if fit is None:  # a few texts and codes recur: the free text is read once each
-                fit = self.tight_fits[(code_fit, match_codes, text)] = matching_bounds.tight_fit(
-                    code_fit, match_codes, text, need.qualification_code, need.nurse_on_duty, config)
+                fit = self.tight_fits[(code_fit, match_codes, free_text)] = matching_bounds.tight_fit(
+                    code_fit, match_codes, free_text, need.qualification_code, need.nurse_on_duty, config)
             distance = self._distance(lat, lon)
             key = (round(distance, 1), radius, starts_covered, fit, hours_hex)
             bound = self.bounds.get(key)
@@ -528,59 +533,83 @@ def _ahead_of(result: Result, head: tuple | None) -> bool:
 
 
 def _score(session, engine_need, config, ids: Sequence[int], span, include_ineligible: bool,
-           known: dict | None = None) -> list[Result]:
-    """Score these candidates: their qualifications, rules and bookings in one query (and their
-    profile columns in another, unless ``known`` already), then the engine."""
+           known: dict[int, _Inputs] | None = None) -> list[Result]:
+    """Score these candidates (those of an inactive account left out): what the engine reads of
+    them comes from ``known``, or from one query for the others."""
     if not ids:
         return []
     known = known or {}
-    rows = [known[candidate_id] for candidate_id in ids if candidate_id in known]
+    inputs = [known[candidate_id] for candidate_id in ids if candidate_id in known]
     if missing := [candidate_id for candidate_id in ids if candidate_id not in known]:
-        rows += _rows(session, select(*CANDIDATE_COLUMNS).where(_among(session, CandidateProfile.id, missing))).all()
-    qualifications, availability, booked = _details(session, ids, span)
-    candidates = [candidate_to_engine(row, booked.get(row.id, ()), span, qualifications=qualifications.get(row.id, ()),
-                                      rules=availability.get(row.id, ())) for row in rows]
+        inputs += _read_inputs(session, missing, span).values()
+    candidates = [candidate_to_engine(found.profile, found.booked, span, qualifications=found.qualifications,
+                                      rules=found.rules) for found in inputs]
     return matching.rank_candidates(engine_need, candidates, config, include_ineligible=include_ineligible)
 
 
-# The columns of _details: each part fills its own and leaves the others NULL, cast to the
-# column's type (PostgreSQL matches a UNION's types branch by branch; SQLite reads dates by it).
-_QUALIFICATION_PART = (CandidateQualification.code, CandidateQualification.validated_years)
-_RULE_PART = (AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date, AvailabilityRule.weekdays,
-              AvailabilityRule.start_time, AvailabilityRule.end_time)
-_BOOKING_PART = (Assignment.start, Assignment.end)
-_DETAIL_COLUMNS = {
-    part: tuple((column if any(column is own for own in columns) else cast(null(), column.type)).label(f"c{index}")
-                for index, column in enumerate(_QUALIFICATION_PART + _RULE_PART + _BOOKING_PART))
-    for part, columns in enumerate((_QUALIFICATION_PART, _RULE_PART, _BOOKING_PART))}
+@dataclass
+class _Inputs:
+    """What the engine reads of a candidate: his profile's columns, qualifications, availability
+    rules touching the span and bookings around it (plain named tuples)."""
+    profile: Any
+    qualifications: list = field(default_factory=list)
+    rules: list = field(default_factory=list)
+    booked: list = field(default_factory=list)
 
 
-def _details(session, ids: Sequence[int], span) -> tuple[dict, dict, dict]:
-    """The qualifications, the availability rules touching ``span`` and the bookings around it of
-    these candidates, by candidate, in one statement (three would cost three round trips, which
-    on PostgreSQL cost more than these few rows)."""
+# The parts of _read_inputs, as named tuples: each part fills its own columns and leaves the
+# others NULL, cast to the column's type (PostgreSQL matches a UNION's types branch by branch;
+# SQLite reads dates by it). Codes are read as stored, not as enum members: thousands of rows.
+_INPUT_PARTS = (
+    CANDIDATE_COLUMNS,
+    (CandidateQualification.code, CandidateQualification.validated_years),
+    (AvailabilityRule.kind, AvailabilityRule.start_date, AvailabilityRule.end_date, AvailabilityRule.weekdays,
+     AvailabilityRule.start_time, AvailabilityRule.end_time),
+    (Assignment.start, Assignment.end),
+)
+
+
+def _stored_type(column):
+    return String() if isinstance(column.type, EnumCode) else column.type
+
+
+_INPUT_COLUMNS = tuple(
+    tuple((type_coerce(column, _stored_type(column)) if any(column is own for own in columns)
+           else cast(null(), _stored_type(column))).label(column.key)
+          for part in _INPUT_PARTS for column in part)
+    for columns in _INPUT_PARTS)
+_INPUT_TUPLES = tuple(namedtuple(f"_InputPart{tag}", [column.key for column in columns])
+                      for tag, columns in enumerate(_INPUT_PARTS))
+# Where each part's own columns lie in a row, after its tag and candidate id.
+_INPUT_SLICES = tuple(slice(2 + sum(map(len, _INPUT_PARTS[:tag])), 2 + sum(map(len, _INPUT_PARTS[:tag + 1])))
+                      for tag in range(len(_INPUT_PARTS)))
+
+
+def _read_inputs(session, ids: Sequence[int], span) -> dict[int, _Inputs]:
+    """What the engine reads of these candidates, by candidate, those of an active account only,
+    in one statement: four would cost four round trips, which on PostgreSQL cost more than
+    these few rows."""
     def part(tag: int, profile_id, query):
-        return query.with_only_columns(literal(tag).label("part"), profile_id.label("profile_id"), *_DETAIL_COLUMNS[tag])
+        return query.with_only_columns(literal(tag).label("part"), profile_id.label("profile_id"), *_INPUT_COLUMNS[tag])
 
+    profiles = _active(select(literal(0).label("part"), CandidateProfile.id.label("profile_id"), *_INPUT_COLUMNS[0]))
     statement = union_all(
-        part(0, CandidateQualification.profile_id,
+        profiles.where(_among(session, CandidateProfile.id, ids)),
+        part(1, CandidateQualification.profile_id,
              select(CandidateQualification).where(_among(session, CandidateQualification.profile_id, ids))),
-        part(1, AvailabilityRule.profile_id, select(AvailabilityRule).where(
+        part(2, AvailabilityRule.profile_id, select(AvailabilityRule).where(
             _among(session, AvailabilityRule.profile_id, ids), AvailabilityRule.start_date <= span[1].date(),
             AvailabilityRule.end_date >= span[0].date() - timedelta(days=1))),
-        part(2, Assignment.candidate_id, _bookings(_among(session, Assignment.candidate_id, ids), span)))
-    found: tuple[dict, dict, dict] = (defaultdict(list), defaultdict(list), defaultdict(list))
-    rule_start = len(_QUALIFICATION_PART)
-    booking_start = rule_start + len(_RULE_PART)
-    for row in _rows(session, statement):
-        values = row[2:]
-        if row.part == 0:
-            found[0][row.profile_id].append(SimpleNamespace(code=values[0], validated_years=values[1]))
-        elif row.part == 1:
-            found[1][row.profile_id].append(SimpleNamespace(
-                **{column.key: value for column, value in zip(_RULE_PART, values[rule_start:booking_start], strict=True)}))
-        else:
-            found[2][row.profile_id].append(tuple(values[booking_start:]))
+        part(3, Assignment.candidate_id, _bookings(_among(session, Assignment.candidate_id, ids), span)))
+    parts: list[list] = [[] for _ in _INPUT_PARTS]
+    for row in _rows(session, statement).all():
+        tag = row[0]
+        parts[tag].append((row[1], _INPUT_TUPLES[tag]._make(row[_INPUT_SLICES[tag]])))
+    found = {candidate_id: _Inputs(profile) for candidate_id, profile in parts[0]}
+    for tag, rows in enumerate(parts[1:], start=1):
+        for candidate_id, values in rows:
+            if (inputs := found.get(candidate_id)) is not None:  # else an inactive account's
+                (inputs.qualifications, inputs.rules, inputs.booked)[tag - 1].append(values)
     return found
 
 
@@ -940,6 +969,14 @@ def _among(session, column, values: Iterable, *, outside: bool = False) -> Colum
         array = bindparam(None, values, type_=ARRAY(column.type))
         return column != all_(array) if outside else column == any_(array)
     return column.not_in(values) if outside else column.in_(values)
+
+
+def _without_parallel_workers(session) -> None:
+    """On PostgreSQL, no parallel workers for the rest of the transaction: the feed's reads are
+    index lookups of a few hundred rows, which the planner, pricing each random read as from
+    disk, would hand to workers that take longer to start (a few ms) than the read itself."""
+    if _on_postgresql(session):
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
 def _on_postgresql(session) -> bool:

@@ -2,9 +2,9 @@
 
 from datetime import date, datetime, time, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 import matching
 from models import AvailabilityRule, CandidateProfile, Commune
@@ -29,51 +29,52 @@ moments = st.builds(lambda day, minutes: datetime.combine(DAY0 + timedelta(days=
                     st.integers(0, 10), st.integers(0, 24 * 60 - 1))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None)
 @given(drawn=rules, moment=moments)
-def test_a_start_is_counted_exactly_when_a_rule_holds_it(build, db, drawn, moment):
-    """Cross-checked with the calendar expansion the engine reads (services.availability):
-    the SQL says a rule holds ``moment`` exactly when the windows of the candidate's rules,
-    days off left aside, contain it."""
-    profile = db.scalar(select(CandidateProfile)) or build.candidate()
-    db.execute(delete(AvailabilityRule).where(AvailabilityRule.profile_id == profile.id))
-    built = [AvailabilityRule(profile_id=profile.id, kind=kind, start_date=DAY0 + timedelta(days=first),
+def test_a_start_is_counted_exactly_when_a_rule_holds_it(drawn, moment):
+    """Cross-checked with the calendar expansion the engine reads (services.availability): a
+    rule holds ``moment`` exactly when the windows of the candidate's rules, days off left
+    aside, contain it."""
+    built = [AvailabilityRule(kind=kind, start_date=DAY0 + timedelta(days=first),
                               end_date=DAY0 + timedelta(days=first + length), weekdays=weekdays,
                               start_time=start, end_time=end)
              for kind, first, length, weekdays, start, end in drawn]
-    db.add_all(built)
-    db.flush()
-    counted = db.scalar(select(matching_bounds.starts_covered_column([moment]))
-                        .where(CandidateProfile.id == profile.id))
     span = (moment - timedelta(days=2), moment + timedelta(days=2))
     windows = windows_for([r for r in built if r.kind != AvailabilityKind.UNAVAILABLE], *span)
-    assert counted == (1 if any(w.start <= moment < w.end for w in windows) else 0)
+    expected = 1 if any(w.start <= moment < w.end for w in windows) else 0
+    assert matching_bounds.StartsHeld([moment])(built) == expected
 
 
-def test_a_slot_the_engine_covers_always_counts(build, db):
+def test_a_slot_the_engine_covers_always_counts():
     """Days off remove hours from the windows but not from the count: the count may only be higher."""
-    profile = build.candidate(availability=[(date(2027, 7, 1), date(2027, 7, 31))])
-    profile.availability_rules.append(AvailabilityRule(kind=AvailabilityKind.UNAVAILABLE, start_date=date(2027, 7, 12),
-                                                       end_date=date(2027, 7, 12)))
-    db.flush()
-    covered, off = datetime(2027, 7, 11, 9), datetime(2027, 7, 12, 9)
-    counted = db.scalar(select(matching_bounds.starts_covered_column([covered, off]))
-                        .where(CandidateProfile.id == profile.id))
-    assert counted == 2  # the engine covers only the first; the bound says two, never fewer
+    built = [AvailabilityRule(kind=AvailabilityKind.PERIOD, start_date=date(2027, 7, 1), end_date=date(2027, 7, 31)),
+             AvailabilityRule(kind=AvailabilityKind.UNAVAILABLE, start_date=date(2027, 7, 12),
+                              end_date=date(2027, 7, 12))]
+    covered, off, after = datetime(2027, 7, 11, 9), datetime(2027, 7, 12, 9), datetime(2027, 8, 1, 9)
+    counted = matching_bounds.StartsHeld([covered, off, after])
+    assert counted(built) == 2  # the engine covers only the first
+    # The same counter for another candidate: a rule checked once before counts the same.
+    august = AvailabilityRule(kind=AvailabilityKind.PERIOD, start_date=date(2027, 8, 1), end_date=date(2027, 8, 1))
+    assert (counted([august]), counted([built[0], august]), counted([])) == (1, 3, 0)
 
 
-def test_the_declared_codes_bound_follows_the_table(build, db):
+def test_too_many_slots_are_not_counted():
+    """Beyond MAX_SLOTS_BOUNDED slots the bound does without the count (None), even for a
+    candidate with no rule at all."""
+    starts = [datetime(2027, 7, 5, 8) + timedelta(days=d) for d in range(matching_bounds.MAX_SLOTS_BOUNDED + 1)]
+    assert matching_bounds.StartsHeld(starts)([]) is None
+    assert matching_bounds.StartsHeld(starts[:-1])([]) == 0
+
+
+def test_the_declared_codes_bound_follows_the_table(db):
     rules = engine_config(db).qualification_rules
     # AS post: the AS code scores 1, an IDE (over-qualified) less, a first-year nursing student nothing yet.
-    aide = build.candidate(qualifications=(("AS", None),))
-    nurse = build.candidate(qualifications=(("IDE", None),))
-    student = build.candidate(qualifications=(("ESI", 0),))
-    column = matching_bounds.code_fit_column("AS", True, rules)
-    fits = dict(db.execute(select(CandidateProfile.id, column)).all())
+    fits = [matching_bounds.declared_fit("AS", True, [matching.Qualification(code, years)], rules)
+            for code, years in (("AS", None), ("IDE", None), ("ESI", 0))]
     ide_score = next(rule.score for rule in rules.rules_for("AS") if rule.code == "IDE")
-    assert (fits[aide.id], fits[nurse.id], fits[student.id]) == (1.0, ide_score, 0.0)
+    assert fits == [1.0, ide_score, 0.0]
     assert ide_score < 1.0
-    assert matching_bounds.declared_fit("AS", True, [matching.Qualification("IDE", None)], rules) == ide_score
+    assert matching_bounds.declared_fit("AS", True, [], rules) == 0.0
 
 
 def test_early_stop_with_tight_bounds_gives_what_the_engine_gives_on_everyone(build, db, monkeypatch):
