@@ -123,12 +123,15 @@ class CandidateCodePlace(Base):
     available_from: Mapped[date | None] = mapped_column(Date)
     available_until: Mapped[date | None] = mapped_column(Date)
     week_hours: Mapped[str] = mapped_column(String(42))
+    french_level: Mapped[FrenchLevel | None] = mapped_column(EnumCode(FrenchLevel))
+    work_authorization: Mapped[bool] = mapped_column(Boolean)
+    driving_licence: Mapped[bool] = mapped_column(Boolean)
 
 
 # The place indexes: a grid square's candidates (of a code), with every condition of the
 # ranking's prefilter but the account being active read from the index alone (services.matching_feed).
 _PREFILTERED = ("radius_km", "public", "consent_visible", "available_from", "available_until", "match_codes",
-                "week_hours", "user_id")
+                "week_hours", "user_id", "french_level", "work_authorization", "driving_licence")
 Index("ix_candidate_profile_place", CandidateProfile.place_cell, CandidateProfile.lat, CandidateProfile.lon,
       CandidateProfile.id, *(getattr(CandidateProfile, name) for name in _PREFILTERED))
 Index("ix_candidate_code_place", CandidateCodePlace.code, CandidateCodePlace.place_cell, CandidateCodePlace.lat,

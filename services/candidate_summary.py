@@ -8,9 +8,9 @@ index (models.candidate), say without a lookup per candidate who may possibly ta
 - ``available_from``/``available_until``: the first and last days of the availability rules;
 - ``week_hours``: the hours of the week any rule may make available, whatever its dates, so
   that the best score a candidate could reach counts only slots in those hours.
-``candidate_code_place`` copies them, with the profile's place, radius, public and consent, once
-per declared code (and once for a free text): a post few may take (a nurse's) reads its
-holders only.
+``candidate_code_place`` copies them, with the profile's place, radius, public, consent, French
+level, work authorization and driving licence, once per declared code (and once for a free
+text): a post few may take (a nurse's) reads its holders only.
 
 Each may only overstate what the candidate's rows allow, so the ranking stays exact.
 ``place_cell`` is set from lat/lon whenever the ORM writes a profile. The rest is recomputed by
@@ -39,7 +39,8 @@ REFERENCE_MONDAY = date(2024, 1, 1)  # any Monday: weekly rules are laid on it t
 CELLS_PER_DEGREE = 10  # grid squares of a tenth of a degree: about 11 km by 7.5 km in France
 _COLUMNS = ("match_codes", "available_from", "available_until", "week_hours")
 # The profile's columns copied to candidate_code_place; a change to any of them refreshes it.
-PLACE = ("user_id", "place_cell", "lat", "lon", "radius_km", "public", "consent_visible")
+PLACE = ("user_id", "place_cell", "lat", "lon", "radius_km", "public", "consent_visible", "french_level",
+         "work_authorization", "driving_licence")
 _CHUNK = 500
 
 

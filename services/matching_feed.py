@@ -55,7 +55,8 @@ from matching import (
     eligible_codes,
     haversine_km,
 )
-from matching.models import CONTRACT_KINDS
+from matching.models import CONTRACT_KINDS, FRENCH_LEVELS, PAID_KINDS
+from matching.publics import NATIVE_LEVEL
 from models import (
     Assignment,
     AvailabilityRule,
@@ -679,10 +680,26 @@ def _candidate_prefilter(need: Need, span, rules: QualificationRules, include_in
     if include_ineligible:  # near misses too: only the place and the consent narrow the field
         return query.where(*conditions)
     # All read from the place index (services.candidate_summary): no lookup per candidate.
-    conditions += [_flat_within(t, lat, lon, t.c.radius_km), candidate_summary.available_around(t, *(s.date() for s in span))]
+    conditions += [_flat_within(t, lat, lon, t.c.radius_km), candidate_summary.available_around(t, *(s.date() for s in span)),
+                   *_conditions_met(need, t)]
     if t is CandidateProfile.__table__ and not rules.accepts_anyone(need.qualification_code):
         conditions.append(candidate_summary.may_hold(eligible_codes(need.qualification_code, rules)))
     return query.where(*conditions)
+
+
+def _conditions_met(need: Need, table: Table) -> list[ColumnElement[bool]]:
+    """The need's conditions the engine checks on the profile alone (matching.publics): the
+    right to work for a paid need, the French level and the driving licence it asks for."""
+    t = table
+    conditions = []
+    if NeedKind(need.kind).value in PAID_KINDS:
+        conditions.append(t.c.work_authorization.is_(True))
+    if need.min_french_level:
+        enough = FRENCH_LEVELS[FRENCH_LEVELS.index(FrenchLevel(need.min_french_level).value):]
+        conditions.append(or_(t.c.french_level.is_(None), t.c.french_level.in_(enough)))  # none given: NATIVE_LEVEL
+    if need.requires_driving_licence:
+        conditions.append(t.c.driving_licence.is_(True))
+    return conditions
 
 
 def _profile_id(table: Table):
@@ -905,7 +922,7 @@ def _inside(slot: matching.Slot, windows: list[tuple[datetime, datetime]]) -> bo
 def _need_conditions(profile: CandidateProfile, rules: QualificationRules, local_now: datetime, kind,
                      date_from: date | None, date_to: date | None) -> list:
     """What a need must be for this candidate, place aside: open, published, to come, of a kind and
-    a post he may take, within the dates asked."""
+    a post he may take, asking for nothing he lacks, within the dates asked."""
     conditions = [Need.status == NeedStatus.OPEN, Need.published_at.is_not(None), Need.first_start >= local_now]
     public = Public(profile.public)
     if public == Public.CIVIC_SERVICE:
@@ -913,6 +930,15 @@ def _need_conditions(profile: CandidateProfile, rules: QualificationRules, local
     else:
         excluded = [NeedKind.CIVIC_SERVICE] + ([] if public == Public.PEC else [NeedKind.PEC])
         conditions.append(Need.kind.not_in(excluded))
+    # What the engine checks on the profile alone (matching.publics), as for the ranking's prefilter.
+    if not profile.work_authorization:
+        conditions.append(Need.kind.not_in(sorted(PAID_KINDS)))
+    level = FrenchLevel(profile.french_level).value if profile.french_level else NATIVE_LEVEL
+    if level != FRENCH_LEVELS[-1]:
+        conditions.append(or_(Need.min_french_level.is_(None),
+                              Need.min_french_level.in_(FRENCH_LEVELS[:FRENCH_LEVELS.index(level) + 1])))
+    if not profile.driving_licence:
+        conditions.append(Need.requires_driving_licence.is_(False))
     if not (profile.qualification_text or "").strip():
         codes = {q.code for q in profile.qualifications}
         posts = sorted(post for post in rules.codes

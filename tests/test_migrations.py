@@ -61,16 +61,18 @@ def test_the_check_does_see_a_difference(migrated_url):
 
 
 def test_the_database_of_the_run_knows_where_candidates_live(_schema):
-    """Migrated to 0004: the place index starts with the grid square and carries the match
-    summary, an establishment's needs are indexed by post; on PostgreSQL (CI) the planner has
-    statistics on latitude and longitude together."""
+    """Migrated to 0005: the place indexes start with the grid square and carry the match
+    summary and the profile's conditions, an establishment's needs are indexed by post; on
+    PostgreSQL (CI) the planner has statistics on latitude and longitude together."""
     engine = create_engine(_schema)
     try:
         with engine.connect() as connection:
-            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
-            place = next(index for index in inspect(connection).get_indexes("candidate_profile")
-                         if index["name"] == "ix_candidate_profile_place")
-            assert place["column_names"][:2] == ["place_cell", "lat"] and "match_codes" in place["column_names"]
+            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+            for table, name in (("candidate_profile", "ix_candidate_profile_place"),
+                                ("candidate_code_place", "ix_candidate_code_place")):
+                place = next(index for index in inspect(connection).get_indexes(table) if index["name"] == name)
+                assert "place_cell" in place["column_names"][:2]
+                assert {"match_codes", "french_level", "work_authorization", "driving_licence"} <= set(place["column_names"])
             posts = next(index for index in inspect(connection).get_indexes("need")
                          if index["name"] == "ix_need_establishment_post")
             assert posts["column_names"] == ["establishment_id", "status", "qualification_code", "first_start"]
@@ -89,15 +91,14 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            tables = MetaData()
-            tables.reflect(connection)
-            _insert(connection, tables.tables["user_account"], id=1)
-            _insert(connection, tables.tables["candidate_profile"], id=1, user_id=1, lat=47.47109, lon=-0.54731,
+            tables = _reflected(connection)
+            _insert(connection, tables["user_account"], id=1)
+            _insert(connection, tables["candidate_profile"], id=1, user_id=1, lat=47.47109, lon=-0.54731,
                     qualification_text="aide-soignante")
-            _insert(connection, tables.tables["candidate_qualification"], profile_id=1, code="IDE")
+            _insert(connection, tables["candidate_qualification"], profile_id=1, code="IDE")
             for kind, first, last in (("period", date(2027, 7, 1), date(2027, 7, 31)),
                                       ("unavailable", date(2027, 6, 1), date(2027, 9, 30))):
-                _insert(connection, tables.tables["availability_rule"], profile_id=1, kind=kind,
+                _insert(connection, tables["availability_rule"], profile_id=1, kind=kind,
                         start_date=first, end_date=last)
         upgrade(url)
         with engine.connect() as connection:
@@ -120,10 +121,9 @@ def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
     tuesday_night = datetime(2027, 7, 13, 21)
     try:
         with engine.begin() as connection:
-            tables = MetaData()
-            tables.reflect(connection)
-            _insert(connection, tables.tables["need"], id=1)
-            _insert(connection, tables.tables["slot"], need_id=1, start=tuesday_night,
+            tables = _reflected(connection)
+            _insert(connection, tables["need"], id=1)
+            _insert(connection, tables["slot"], need_id=1, start=tuesday_night,
                     end=tuesday_night + timedelta(hours=10))
         upgrade(url)
         hours = text("SELECT hours_0, hours_1, hours_2 FROM slot")
@@ -135,6 +135,38 @@ def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
         engine.dispose()
     assert before == (0, 0, 0)
     assert sum(part << (56 * index) for index, part in enumerate(after)) == sum(1 << hour for hour in range(45, 55))
+
+
+def test_existing_code_places_get_the_profiles_conditions(tmp_path):
+    """A database at 0004 with two candidates' place rows: 0005 copies each one's French level,
+    work authorization and driving licence from his profile."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0004")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            tables = _reflected(connection)
+            for profile_id, level, authorised, licence in ((1, "A2", False, True), (2, None, True, False)):
+                _insert(connection, tables["user_account"], id=profile_id, email=f"c{profile_id}@example.org")
+                _insert(connection, tables["candidate_profile"], id=profile_id, user_id=profile_id,
+                        french_level=level, work_authorization=authorised, driving_licence=licence)
+                for code in ("AS", "*"):
+                    _insert(connection, tables["candidate_code_place"], profile_id=profile_id, code=code)
+        upgrade(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT profile_id, code, french_level, work_authorization, driving_licence "
+                                           "FROM candidate_code_place ORDER BY profile_id, code")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [(1, "*", "A2", 0, 1), (1, "AS", "A2", 0, 1),
+                                            (2, "*", None, 1, 0), (2, "AS", None, 1, 0)]
+
+
+def _reflected(connection) -> dict:
+    """The tables of the database as it is (at an old revision), by name."""
+    metadata = MetaData()
+    metadata.reflect(connection)
+    return metadata.tables
 
 
 def _insert(connection, table, **values) -> None:

@@ -6,7 +6,7 @@ from sqlalchemy import event, select
 
 import matching
 from models import CandidateProfile, Need, QualificationEquivalence
-from models.enums import ApplicationState, AvailabilityKind, NeedKind, NeedStatus
+from models.enums import ApplicationState, AvailabilityKind, FrenchLevel, NeedKind, NeedStatus
 from services import matching_feed, week_hours
 from services.matching_feed import (
     candidate_to_engine,
@@ -254,6 +254,65 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
     in_hours = set(db.scalars(select(Need.id).where(week_hours.meets(
         (Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), week_hours.from_hex(profile.week_hours)))))
     assert in_hours == set(made["tuesday night"] + made["two nights"] + made["tuesday evening"])
+    read = _needs_read(monkeypatch)
+    candidate = candidate_to_engine(profile, (), (datetime(2027, 7, 1), datetime(2027, 9, 2)))
+    engine_needs = [need_to_engine(n, open_slots(n, NOW)) for n in db.scalars(select(Need))]
+    expected = sorted(matching.recommend_needs(candidate, engine_needs, engine_config(db)),
+                      key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
+    assert len(expected) == 6  # the Tuesday night alone, and the two nights (half covered), at each place
+    found = recommend_for_candidate(db, profile, now=NOW)
+    assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected]
+    assert sorted(read) == sorted(made["tuesday night"] + made["two nights"])
+
+
+def test_the_place_index_leaves_out_who_lacks_what_the_need_asks(build, db, monkeypatch):
+    """A paid shift asking for B1 French and a driving licence: those without the right to work,
+    with A2 or without a licence are never given to the engine (the place index says so), the
+    list is the engine's on everyone, and a licence obtained later counts at once."""
+    need = build.need(min_french_level=FrenchLevel.B1, requires_driving_licence=True)
+    native = build.candidate(driving_licence=True)  # no level given: a native speaker
+    fluent = build.candidate(driving_licence=True, french_level=FrenchLevel.B2)
+    walker = build.candidate(driving_licence=False)
+    beginner = build.candidate(driving_licence=True, french_level=FrenchLevel.A2)
+    build.candidate(driving_licence=True, work_authorization=False)
+    given = []
+    rank = matching.rank_candidates
+
+    def recorded(engine_need, candidates, *args, **kwargs):
+        given.extend(int(candidate.id) for candidate in candidates)
+        return rank(engine_need, candidates, *args, **kwargs)
+
+    monkeypatch.setattr(matching, "rank_candidates", recorded)
+    ranked = rank_for_need(db, need, now=NOW)
+    assert sorted(ids(ranked)) == sorted([native.id, fluent.id]) == sorted(given)
+    everyone = rank_for_need(db, need, now=NOW, include_ineligible=True)
+    reasons = {profile.id: result.reasons for profile, result in everyone if not result.eligible}
+    assert "permis de conduire requis" in reasons[walker.id]
+    assert "niveau de français A2 pour B1 requis" in reasons[beginner.id]
+    walker.driving_licence = True
+    db.flush()
+    assert walker.id in ids(rank_for_need(db, need, now=NOW))
+
+
+def test_recommendations_do_not_read_needs_asking_what_he_lacks(build, db, monkeypatch):
+    """A2 French and no licence: needs asking for a licence or B1 are not read; without the right
+    to work, no paid need is. The list is the engine's."""
+    profile = build.candidate(french_level=FrenchLevel.A2, driving_licence=False)
+    establishment = build.establishment()
+    plain = build.need(establishment)
+    a1 = build.need(establishment, min_french_level=FrenchLevel.A1)
+    build.need(establishment, min_french_level=FrenchLevel.B1)
+    build.need(establishment, requires_driving_licence=True)
+    read = _needs_read(monkeypatch)
+    assert sorted(ids(recommend_for_candidate(db, profile, now=NOW))) == sorted(read) == sorted([plain.id, a1.id])
+    read.clear()
+    profile.work_authorization = False
+    db.flush()
+    assert recommend_for_candidate(db, profile, now=NOW) == [] and read == []
+
+
+def _needs_read(monkeypatch) -> list[int]:
+    """The ids of the needs recommendations read from the database, as they read them."""
     read = []
     needs_of = matching_feed._needs_of
 
@@ -263,11 +322,4 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
         return rows, slots
 
     monkeypatch.setattr(matching_feed, "_needs_of", recorded)
-    candidate = candidate_to_engine(profile, (), (datetime(2027, 7, 1), datetime(2027, 9, 2)))
-    engine_needs = [need_to_engine(n, open_slots(n, NOW)) for n in db.scalars(select(Need))]
-    expected = sorted(matching.recommend_needs(candidate, engine_needs, engine_config(db)),
-                      key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
-    assert len(expected) == 6  # the Tuesday night alone, and the two nights (half covered), at each place
-    found = recommend_for_candidate(db, profile, now=NOW)
-    assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected]
-    assert sorted(read) == sorted(made["tuesday night"] + made["two nights"])
+    return read
