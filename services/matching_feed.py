@@ -334,13 +334,14 @@ class _CandidateSearch:
         """The best score anyone not read yet may reach."""
         return -self.sources[-1][0] if self.sources else -1.0
 
-    def read_next(self) -> bool:
+    def read_next(self, through: int = 0) -> bool:
         """Queue the candidates of the best source not read yet, with the next rings of its class
-        when few live there (``_last_ring``); False when all were read."""
+        when few live there (``_last_ring``) or up to ring index ``through``; False when all were
+        read."""
         if not self.sources:
             return False
         _, ring_index, class_index, ring, inner, codes = self.sources.pop()
-        last = self._last_ring(ring_index, class_index)
+        last = max(self._last_ring(ring_index, class_index), through)
         if last > ring_index:  # one read for several thin rings: their sources are read with it
             self.sources = [s for s in self.sources if s[2] != class_index or s[1] > last]
             ring = RINGS_KM[last]
@@ -364,12 +365,12 @@ class _CandidateSearch:
 
     def read_down_to(self, floor: float) -> bool:
         """Queue, of the holders of the codes that fit best, every ring whose best score reaches
-        ``floor``, ahead of their turn; whether any was read. (The others wait: by their turn
-        the floor has often risen past them.)"""
-        read = False
-        while self.sources and -self.sources[-1][0] >= floor and self.sources[-1][2] == 0:
-            read = self.read_next()
-        return read
+        ``floor``, ahead of their turn, in one read; whether any was read. (The others wait: by
+        their turn the floor has often risen past them.)"""
+        due = 0  # the best sources are rings of that class, outwards, as long as they reach the floor
+        while due < len(self.sources) and -self.sources[-1 - due][0] >= floor and self.sources[-1 - due][2] == 0:
+            due += 1
+        return bool(due) and self.read_next(through=self.sources[-due][1])
 
     def _sources(self) -> list[tuple]:
         """What is left to read, best last: (-best score, ring, class, ring km, inner km, codes).

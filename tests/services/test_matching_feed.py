@@ -323,3 +323,30 @@ def _needs_read(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(matching_feed, "_needs_of", recorded)
     return read
+
+
+def test_rings_due_for_the_list_are_read_in_one_query(build, db, monkeypatch):
+    """Thirty nurses in town free one night of two score 85; one nurse free both nights in each
+    ring out to 40 km may still beat them. Once the first of the town are scored, the list asks
+    for 85 and the rings from 5 to 40 km are read together, not one by one; the two nearest of
+    those nurses lead the list."""
+    monkeypatch.setattr(matching_feed, "MERGED_ROWS", 0)  # no ring read along with another for being thin
+    need = build.need(qualification_code="IDE", slots=[(NIGHT, NIGHT + timedelta(hours=10)),
+                                                       (NIGHT + timedelta(days=1), NIGHT + timedelta(days=1, hours=10))])
+    nurse = (("IDE", None),)
+    for _ in range(30):
+        build.candidate(qualifications=nurse, availability=[(BASE_DAY, BASE_DAY + timedelta(days=1))])  # first night only
+    farther = [build.candidate(commune_code=commune, radius_km=50, qualifications=nurse)
+               for commune in ("49353", "49050", "49244")]  # 6.8, 14.7 and 26.5 km away
+    loads = []
+    load = matching_feed._CandidateSearch._load
+
+    def recorded(search, ring, inner, codes):
+        loads.append((inner, ring))
+        return load(search, ring, inner, codes)
+
+    monkeypatch.setattr(matching_feed._CandidateSearch, "_load", recorded)
+    ranked = rank_for_need(db, need, now=NOW, limit=2)
+    assert ids(ranked) == [farther[0].id, farther[1].id]
+    assert ranked[1][1].score > 85
+    assert loads == [(None, 5), (5, 40)]
