@@ -1,16 +1,18 @@
 """Upper bounds of the engine's components, from what a candidate declared.
 
 In a dense town thousands of candidates stand at the same distance from the workplace, so a
-bound from the distance alone cannot tell them apart and the feed would score them all. Two
+bound from the distance alone cannot tell them apart and the feed would score them all. A few
 cheap figures, from rows the engine reads anyway, make the bound tight enough for the early
 stop to work:
 - the best qualification score the candidate's declared codes could give for the post (years
   and the nurse-on-duty rule applied; a free text can give at most ``fuzzy_max_score``);
-- how many of the need's slots *start* inside one of the candidate's availability rules. A
-  slot the engine counts as covered lies inside a merged window, so its start lies inside one
-  of the rules the window is made of: the count can only overstate the engine's, and a
-  candidate at 0 covers no slot (the engine would exclude him).
-Both can only overstate what the engine gives, so the ranking stays exact.
+- how many of the need's slots *start and end* inside the candidate's availability rules. A
+  slot the engine counts as covered lies inside a merged window, so its first and last
+  instants each lie inside one of the rules the window is made of: the count can only
+  overstate the engine's, and a candidate at 0 covers no slot (the engine would exclude him);
+- how many of the slots no booking of his rules out (an overlap, or less than the shortest
+  rest between two shifts): the engine never covers those.
+All can only overstate what the engine gives, so the ranking stays exact.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from services.candidate_summary import declared_codes, has_free_text
 
 # Beyond this many slots counting costs more than it saves: the bound takes 1.
 MAX_SLOTS_BOUNDED = 16
+LAST_INSTANT = timedelta(microseconds=1)  # a slot's last instant, before its (excluded) end
 
 
 def _declared_rules(post: str, nurse_on_duty: bool, rules: QualificationRules) -> list[PostRule]:
@@ -83,27 +86,48 @@ def qualification_bound(code_fit: float | None, has_text: bool, post: str, nurse
     return max(best, anyone)
 
 
-class StartsHeld:
-    """How many of a need's slot starts (local times) lie inside one of a candidate's availability
-    rules (AvailabilityRule-like, hashable); None when there are too many slots to count this
-    way. Candidates often declare the same rules (the same weeks, the same hours): each distinct
-    rule is checked once per need."""
+class SlotsHeld:
+    """How many of a need's slots (local start, end) start and end inside a candidate's
+    availability rules (AvailabilityRule-like, hashable); None when there are too many slots to
+    count this way. Candidates often declare the same rules (the same weeks, the same hours):
+    each distinct rule is checked once per need."""
 
-    def __init__(self, starts: Sequence[datetime]):
-        self.starts = list(starts) if len(starts) <= MAX_SLOTS_BOUNDED else None
-        self.masks: dict = {}  # rule -> the starts it holds, one bit each
+    def __init__(self, slots: Sequence[tuple[datetime, datetime]]):
+        self.count = len(slots)
+        # Each slot's first and last instants: a covered slot has both inside the windows.
+        self.moments = ([start for start, _ in slots] + [end - LAST_INSTANT for _, end in slots]
+                        if len(slots) <= MAX_SLOTS_BOUNDED else None)
+        self.masks: dict = {}  # rule -> the moments it holds, one bit each
 
     def __call__(self, rules) -> int | None:
-        if self.starts is None:
+        if self.moments is None:
             return None
         held = 0
         for rule in rules:
             mask = self.masks.get(rule)
             if mask is None:
                 mask = self.masks[rule] = 0 if rule.kind == AvailabilityKind.UNAVAILABLE else sum(
-                    1 << index for index, moment in enumerate(self.starts) if _rule_holds(rule, moment))
+                    1 << index for index, moment in enumerate(self.moments) if _rule_holds(rule, moment))
             held |= mask
-        return held.bit_count()
+        return (held & (held >> self.count)).bit_count()  # start and end both held
+
+
+def slots_clear_of(slots: Sequence[tuple[datetime, datetime]], booked: Sequence[tuple[datetime, datetime]],
+                   contract: bool, config: MatchingConfig) -> int:
+    """How many of ``slots`` none of the ``booked`` periods rules out: for a contract's periods,
+    their own time; for shifts, a full rest before and after them too (the shortest rest of the
+    adult and minor limits), as ``windows_clear_of`` reads them."""
+    rest = timedelta(0) if contract else _shortest_rest(config)
+    return sum(1 for start, end in slots
+               if not any(taken_start - rest < end and start < taken_end + rest for taken_start, taken_end in booked))
+
+
+def no_fit_excludes(post: str, config: MatchingConfig) -> bool:
+    """Whether a qualification component of 0 for ``post`` always comes with the engine's
+    exclusion: true unless a table line, or a free text read as one, may score 0 itself."""
+    scores = [rule.score for rule in config.qualification_rules.rules_for(post)]
+    least = min(scores, default=0.0) * config.fuzzy_max_score * config.fuzzy_min_similarity / 100
+    return not scores or round(least, 3) > 0
 
 
 def _rule_holds(rule, moment: datetime) -> bool:

@@ -310,7 +310,10 @@ class _CandidateSearch:
                       for table in (CandidateProfile.__table__, CandidateCodePlace.__table__)}
         self.sources = self._sources()
         self.slot_hours = [week_hours.hours_of(s.start, s.end) for s in slots]
-        self.starts_held = matching_bounds.StartsHeld([s.start for s in slots])
+        self.periods = [(s.start, s.end) for s in slots]
+        self.slots_held = matching_bounds.SlotsHeld(self.periods)
+        self.contract = NeedKind(need.kind).value in CONTRACT_KINDS
+        self.no_fit_excludes = matching_bounds.no_fit_excludes(need.qualification_code, config)
         self.span = span
         self.inputs: dict[int, _Inputs] = {}  # what the engine reads of those given a tight bound
         self.excluded: set[int] = set()
@@ -482,16 +485,19 @@ class _CandidateSearch:
 
     def _tighten(self, items: list[tuple]) -> None:
         """Give these candidates their tight bound, from what the engine reads of them (read now,
-        kept for their scoring): the candidates of an inactive account are dropped."""
+        kept for their scoring). Dropped: the candidates of an inactive account, and those the
+        engine would exclude for covering no slot or fitting the post in no way."""
         if not items:
             return
         config, need = self.config, self.need
         places = {item[2]: item[4] for item in items}
         for candidate_id, inputs in _read_inputs(self.session, list(places), self.span).items():
-            starts_covered = self.starts_held(inputs.rules)
-            if starts_covered == 0:
-                continue  # none of the slots starts in his availability: the engine would exclude him
-            self.inputs[candidate_id] = inputs
+            covered = self.slots_held(inputs.rules)
+            if inputs.booked:
+                clear = matching_bounds.slots_clear_of(self.periods, inputs.booked, self.contract, config)
+                covered = clear if covered is None else min(covered, clear)
+            if covered == 0:
+                continue
             lat, lon, radius, match_codes, hours_hex = places[candidate_id]
             code_fit = matching_bounds.declared_fit(need.qualification_code, need.nurse_on_duty, inputs.qualifications,
                                                     config.qualification_rules)
@@ -500,13 +506,16 @@ class _CandidateSearch:
             if fit is None:  # a few texts and codes recur: the free text is read once each
                 fit = self.tight_fits[(code_fit, match_codes, free_text)] = matching_bounds.tight_fit(
                     code_fit, match_codes, free_text, need.qualification_code, need.nurse_on_duty, config)
+            if not fit and self.no_fit_excludes:
+                continue
+            self.inputs[candidate_id] = inputs
             distance = self._distance(lat, lon)
-            key = (round(distance, 1), radius, starts_covered, fit, hours_hex)
+            key = (round(distance, 1), radius, covered, fit, hours_hex)
             bound = self.bounds.get(key)
             if bound is None:  # many candidates share a commune's point: one computation each
                 held = self._held_in(hours_hex)
-                if starts_covered is not None:
-                    held = min(starts_covered, held)
+                if covered is not None:
+                    held = min(covered, held)
                 bound = self.bounds[key] = _upper_bound(config, distance, radius, held / self.slot_count, fit)
             heappush(self.heap, (-bound, key[0], candidate_id, True, None))
 
@@ -589,8 +598,15 @@ _INPUT_SLICES = tuple(slice(2 + sum(map(len, _INPUT_PARTS[:tag])), 2 + sum(map(l
 
 def _read_inputs(session, ids: Sequence[int], span) -> dict[int, _Inputs]:
     """What the engine reads of these candidates, by candidate, those of an active account only,
-    in one statement: four would cost four round trips, which on PostgreSQL cost more than
-    these few rows."""
+    in one statement per ``IN_CHUNK`` of them: four would cost four round trips, which on
+    PostgreSQL cost more than these few rows."""
+    found: dict[int, _Inputs] = {}
+    for chunk in _chunks(ids):
+        found.update(_read_chunk_inputs(session, chunk, span))
+    return found
+
+
+def _read_chunk_inputs(session, ids: Sequence[int], span) -> dict[int, _Inputs]:
     def part(tag: int, profile_id, query):
         return query.with_only_columns(literal(tag).label("part"), profile_id.label("profile_id"), *_INPUT_COLUMNS[tag])
 

@@ -1,5 +1,6 @@
 """The SQL bounds that let the ranking stop early: never below what the engine gives."""
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from hypothesis import given, settings
@@ -30,40 +31,73 @@ moments = st.builds(lambda day, minutes: datetime.combine(DAY0 + timedelta(days=
 
 
 @settings(max_examples=300, deadline=None)
-@given(drawn=rules, moment=moments)
-def test_a_start_is_counted_exactly_when_a_rule_holds_it(drawn, moment):
+@given(drawn=rules, start=moments, minutes=st.integers(1, 36 * 60))
+def test_a_slot_is_counted_exactly_when_rules_hold_its_start_and_end(drawn, start, minutes):
     """Cross-checked with the calendar expansion the engine reads (services.availability): a
-    rule holds ``moment`` exactly when the windows of the candidate's rules, days off left
-    aside, contain it."""
+    slot counts exactly when the windows of the candidate's rules, days off left aside, hold
+    its first and its last instant."""
     built = [AvailabilityRule(kind=kind, start_date=DAY0 + timedelta(days=first),
                               end_date=DAY0 + timedelta(days=first + length), weekdays=weekdays,
-                              start_time=start, end_time=end)
-             for kind, first, length, weekdays, start, end in drawn]
-    span = (moment - timedelta(days=2), moment + timedelta(days=2))
-    windows = windows_for([r for r in built if r.kind != AvailabilityKind.UNAVAILABLE], *span)
-    expected = 1 if any(w.start <= moment < w.end for w in windows) else 0
-    assert matching_bounds.StartsHeld([moment])(built) == expected
+                              start_time=begin, end_time=end)
+             for kind, first, length, weekdays, begin, end in drawn]
+    end = start + timedelta(minutes=minutes)
+    windows = windows_for([r for r in built if r.kind != AvailabilityKind.UNAVAILABLE],
+                          start - timedelta(days=2), end + timedelta(days=2))
+    last = end - timedelta(microseconds=1)
+    expected = int(all(any(w.start <= moment < w.end for w in windows) for moment in (start, last)))
+    assert matching_bounds.SlotsHeld([(start, end)])(built) == expected
 
 
 def test_a_slot_the_engine_covers_always_counts():
-    """Days off remove hours from the windows but not from the count: the count may only be higher."""
-    built = [AvailabilityRule(kind=AvailabilityKind.PERIOD, start_date=date(2027, 7, 1), end_date=date(2027, 7, 31)),
-             AvailabilityRule(kind=AvailabilityKind.UNAVAILABLE, start_date=date(2027, 7, 12),
-                              end_date=date(2027, 7, 12))]
-    covered, off, after = datetime(2027, 7, 11, 9), datetime(2027, 7, 12, 9), datetime(2027, 8, 1, 9)
-    counted = matching_bounds.StartsHeld([covered, off, after])
-    assert counted(built) == 2  # the engine covers only the first
+    """Days off remove hours from the windows but not from the count, nor does a gap inside a
+    slot whose ends are held: the count may only be higher than the engine's."""
+    july = AvailabilityRule(kind=AvailabilityKind.PERIOD, start_date=date(2027, 7, 1), end_date=date(2027, 7, 31))
+    day_off = AvailabilityRule(kind=AvailabilityKind.UNAVAILABLE, start_date=date(2027, 7, 12), end_date=date(2027, 7, 12))
+
+    def day(d: int) -> tuple[datetime, datetime]:
+        return datetime(2027, 7, d, 9), datetime(2027, 7, d, 17)
+
+    counted = matching_bounds.SlotsHeld([day(11), day(12), (datetime(2027, 7, 31, 21), datetime(2027, 8, 1, 7))])
+    assert counted([july, day_off]) == 2  # the engine covers only the first; the night into August is not held
     # The same counter for another candidate: a rule checked once before counts the same.
     august = AvailabilityRule(kind=AvailabilityKind.PERIOD, start_date=date(2027, 8, 1), end_date=date(2027, 8, 1))
-    assert (counted([august]), counted([built[0], august]), counted([])) == (1, 3, 0)
+    assert (counted([august]), counted([july, august]), counted([])) == (0, 3, 0)
+    late_morning = AvailabilityRule(kind=AvailabilityKind.WEEKLY, start_date=date(2027, 8, 1), end_date=date(2027, 8, 1),
+                                    weekdays=1 << date(2027, 8, 1).weekday(), start_time=time(6), end_time=time(8))
+    assert counted([late_morning, july]) == 3  # its ends held, not its middle (00:00-06:00): counted all the same
 
 
 def test_too_many_slots_are_not_counted():
     """Beyond MAX_SLOTS_BOUNDED slots the bound does without the count (None), even for a
     candidate with no rule at all."""
-    starts = [datetime(2027, 7, 5, 8) + timedelta(days=d) for d in range(matching_bounds.MAX_SLOTS_BOUNDED + 1)]
-    assert matching_bounds.StartsHeld(starts)([]) is None
-    assert matching_bounds.StartsHeld(starts[:-1])([]) == 0
+    slots = [(datetime(2027, 7, 5, 8) + timedelta(days=d), datetime(2027, 7, 5, 12) + timedelta(days=d))
+             for d in range(matching_bounds.MAX_SLOTS_BOUNDED + 1)]
+    assert matching_bounds.SlotsHeld(slots)([]) is None
+    assert matching_bounds.SlotsHeld(slots[:-1])([]) == 0
+
+
+def test_a_booking_rules_out_the_slots_it_overlaps_or_leaves_too_little_rest_before():
+    """Shifts need the shortest rest of the limits (11 h for adults, 12 h for minors: 11 h)
+    after a booking; a contract's period only must not overlap one."""
+    config = matching.DEFAULT_CONFIG
+    booked = [(datetime(2027, 7, 5, 8), datetime(2027, 7, 5, 20))]
+    rested = (datetime(2027, 7, 6, 7), datetime(2027, 7, 6, 19))  # 11 h after
+    short = (datetime(2027, 7, 6, 6, 59), datetime(2027, 7, 6, 19))  # 10 h 59 after
+    overlapping = (datetime(2027, 7, 5, 19), datetime(2027, 7, 6, 5))
+    before = (datetime(2027, 7, 4, 8), datetime(2027, 7, 4, 21))  # 11 h before
+    assert matching_bounds.slots_clear_of([rested, short, overlapping, before], booked, False, config) == 2
+    assert matching_bounds.slots_clear_of([rested, short, overlapping, before], booked, True, config) == 3
+    assert matching_bounds.slots_clear_of([short], [], False, config) == 1
+
+
+def test_a_zero_qualification_means_exclusion_unless_the_table_allows_zero():
+    config = matching.DEFAULT_CONFIG
+    assert matching_bounds.no_fit_excludes("AS", config)
+    assert not matching_bounds.no_fit_excludes("AS", replace(config, fuzzy_min_similarity=0))
+    rules = config.qualification_rules.to_dict()
+    rules["posts"]["AS"] = [dict(line, score=0.0) if line["code"] == "IDE" else line for line in rules["posts"]["AS"]]
+    zero = replace(config, qualification_rules=matching.QualificationRules.from_dict(rules))
+    assert not matching_bounds.no_fit_excludes("AS", zero)
 
 
 def test_the_declared_codes_bound_follows_the_table(db):

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import event, select
 
 import matching
-from models import CandidateProfile, Need, QualificationEquivalence
+from models import AvailabilityRule, CandidateProfile, Need, QualificationEquivalence
 from models.enums import ApplicationState, AvailabilityKind, FrenchLevel, NeedKind, NeedStatus
 from services import matching_feed, week_hours
 from services.matching_feed import (
@@ -49,6 +49,18 @@ def test_pool_members_come_first_among_the_eligible(build, db):
     nurse = build.candidate(qualifications=(("IDE", None),))
     add_to_pool(db, need.establishment, nurse, by=None, now=NOW)
     assert ids(rank_for_need(db, need, now=NOW)) == [nurse.id, aide.id]
+
+
+def test_a_large_pool_is_read_in_chunks(build, db, monkeypatch):
+    """Pool members are read IN_CHUNK at a time (SQLite bounds the parameters of a statement):
+    every one of them still comes first, and the candidates outside the pool after them."""
+    monkeypatch.setattr(matching_feed, "IN_CHUNK", 2)
+    need = build.need()
+    outside = build.candidate()
+    members = [build.candidate(qualifications=(("IDE", None),)) for _ in range(5)]
+    for member in members:
+        add_to_pool(db, need.establishment, member, by=None, now=NOW)
+    assert ids(rank_for_need(db, need, now=NOW)) == [member.id for member in members] + [outside.id]
 
 
 def test_include_ineligible_shows_the_excluded_with_reasons(build, db):
@@ -180,17 +192,15 @@ def test_batched_search_gives_what_the_engine_gives_on_everyone(build, db, monke
     assert len(full) == len(expected) == 9
 
 
-def test_a_search_where_most_are_busy_scores_more_at_a_time_and_stays_exact(build, db, monkeypatch):
-    """Nine in ten candidates near the need are booked elsewhere that night: the engine excludes
-    them although every bound lets them through. Rounds then score more at a time (as many more
+def test_a_search_where_most_are_excluded_scores_more_at_a_time_and_stays_exact(build, db, monkeypatch):
+    """Nine in ten candidates near the night shift are 16: the engine excludes minors from night
+    work although every bound lets them through. Rounds then score more at a time (as many more
     as the share found eligible says); the list is still the engine's on everyone."""
     monkeypatch.setattr(matching_feed, "MIN_SCORED", 1)
     need = build.need()
-    other = build.need(slots=[(NIGHT + timedelta(hours=2), NIGHT + timedelta(hours=8))], positions=30)
     for index in range(30):
-        candidate = build.candidate(commune_code=("49007", "49015", "49328")[index % 3], radius_km=50)
-        if index % 10:
-            build.assignment(build.application(other, candidate, state=ApplicationState.ACCEPTED), other.slots[0])
+        build.candidate(commune_code=("49007", "49015", "49328")[index % 3], radius_km=50,
+                        birth_date=date(2011, 1, 5) if index % 10 else date(1990, 5, 17))
     slots = open_slots(need, NOW)
     span = (slots[0].start, slots[-1].end)
     booked = matching_feed.booked_periods(db, [p.id for p in db.scalars(select(CandidateProfile))], span)
@@ -275,14 +285,7 @@ def test_the_place_index_leaves_out_who_lacks_what_the_need_asks(build, db, monk
     walker = build.candidate(driving_licence=False)
     beginner = build.candidate(driving_licence=True, french_level=FrenchLevel.A2)
     build.candidate(driving_licence=True, work_authorization=False)
-    given = []
-    rank = matching.rank_candidates
-
-    def recorded(engine_need, candidates, *args, **kwargs):
-        given.extend(int(candidate.id) for candidate in candidates)
-        return rank(engine_need, candidates, *args, **kwargs)
-
-    monkeypatch.setattr(matching, "rank_candidates", recorded)
+    given = _given_to_engine(monkeypatch)
     ranked = rank_for_need(db, need, now=NOW)
     assert sorted(ids(ranked)) == sorted([native.id, fluent.id]) == sorted(given)
     everyone = rank_for_need(db, need, now=NOW, include_ineligible=True)
@@ -326,16 +329,22 @@ def _needs_read(monkeypatch) -> list[int]:
 
 
 def test_rings_due_for_the_list_are_read_in_one_query(build, db, monkeypatch):
-    """Thirty nurses in town free one night of two score 85; one nurse free both nights in each
-    ring out to 40 km may still beat them. Once the first of the town are scored, the list asks
-    for 85 and the rings from 5 to 40 km are read together, not one by one; the two nearest of
-    those nurses lead the list."""
+    """Thirty nurses in town, free the first night and at both ends of the second only, score
+    85 (their rules hold the second night's start and end: the bounds let them through at 100);
+    one nurse free both nights in each ring out to 40 km may still beat them. Once the first of
+    the town are scored, the list asks for 85 and the rings from 5 to 40 km are read together,
+    not one by one; the two nearest of those nurses lead the list."""
     monkeypatch.setattr(matching_feed, "MERGED_ROWS", 0)  # no ring read along with another for being thin
     need = build.need(qualification_code="IDE", slots=[(NIGHT, NIGHT + timedelta(hours=10)),
                                                        (NIGHT + timedelta(days=1), NIGHT + timedelta(days=1, hours=10))])
     nurse = (("IDE", None),)
+    last_morning = BASE_DAY + timedelta(days=2)
     for _ in range(30):
-        build.candidate(qualifications=nurse, availability=[(BASE_DAY, BASE_DAY + timedelta(days=1))])  # first night only
+        town = build.candidate(qualifications=nurse, availability=[(BASE_DAY, BASE_DAY + timedelta(days=1))])
+        town.availability_rules.append(AvailabilityRule(  # 06:00-07:00 the last morning, not the night before
+            kind=AvailabilityKind.WEEKLY, start_date=last_morning, end_date=last_morning,
+            weekdays=1 << last_morning.weekday(), start_time=time(6), end_time=time(7)))
+    db.flush()
     farther = [build.candidate(commune_code=commune, radius_km=50, qualifications=nurse)
                for commune in ("49353", "49050", "49244")]  # 6.8, 14.7 and 26.5 km away
     loads = []
@@ -350,3 +359,33 @@ def test_rings_due_for_the_list_are_read_in_one_query(build, db, monkeypatch):
     assert ids(ranked) == [farther[0].id, farther[1].id]
     assert ranked[1][1].score > 85
     assert loads == [(None, 5), (5, 40)]
+
+
+def test_the_tight_bound_leaves_out_the_booked_and_the_unqualified(build, db, monkeypatch):
+    """Booked on a day that overlaps the need's night, or ending 10 h before it, or with a free text
+    that reads as no qualification: the engine would exclude them, so they are never given to it;
+    booked 11 h before is fine."""
+    need = build.need()
+    free = build.candidate()
+    rested = build.candidate()
+    overlapping, short_rest = build.candidate(), build.candidate()
+    build.candidate(qualifications=(), qualification_text="boulanger")
+    for candidate, hours_before in ((overlapping, -2), (short_rest, 10), (rested, 11)):
+        end = NIGHT - timedelta(hours=hours_before)
+        other = build.need(slots=[(end - timedelta(hours=8), end)])
+        build.assignment(build.application(other, candidate, state=ApplicationState.ACCEPTED), other.slots[0])
+    given = _given_to_engine(monkeypatch)
+    assert sorted(ids(rank_for_need(db, need, now=NOW))) == sorted(given) == sorted([free.id, rested.id])
+
+
+def _given_to_engine(monkeypatch) -> list[int]:
+    """The ids of the candidates the ranking gives the engine to score, as it gives them."""
+    given = []
+    rank = matching.rank_candidates
+
+    def recorded(engine_need, candidates, *args, **kwargs):
+        given.extend(int(candidate.id) for candidate in candidates)
+        return rank(engine_need, candidates, *args, **kwargs)
+
+    monkeypatch.setattr(matching, "rank_candidates", recorded)
+    return given
