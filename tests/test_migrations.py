@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -86,10 +87,7 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
     """A database at 0002 with a candidate: 0003 fills his grid square, codes and dates from his
     rows (and a row per code in candidate_code_place), and leaves his hours of the week open
     until ``flask refresh-summaries``."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0002")
-    engine = create_engine(url)
-    try:
+    with _database_at(tmp_path, "0002") as (url, engine):
         with engine.begin() as connection:
             tables = _reflected(connection)
             _insert(connection, tables["user_account"], id=1)
@@ -106,8 +104,6 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
                                           "FROM candidate_profile")).one()
             holders = connection.execute(text("SELECT code, place_cell, match_codes FROM candidate_code_place "
                                               "ORDER BY code")).all()
-    finally:
-        engine.dispose()
     assert tuple(row) == (4739994, "|IDE|*|", "2027-07-01", "2027-07-31", "f" * 42)
     assert [tuple(holder) for holder in holders] == [("*", 4739994, "|IDE|*|"), ("IDE", 4739994, "|IDE|*|")]
 
@@ -115,11 +111,8 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
 def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
     """A database at 0003 with a slot: 0004 leaves its hours of the week at 0 (held by any
     hours, so recommendations skip nothing) until ``flask refresh-summaries`` computes them."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0003")
-    engine = create_engine(url)
     tuesday_night = datetime(2027, 7, 13, 21)
-    try:
+    with _database_at(tmp_path, "0003") as (url, engine):
         with engine.begin() as connection:
             tables = _reflected(connection)
             _insert(connection, tables["need"], id=1)
@@ -131,8 +124,6 @@ def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
             before = tuple(connection.execute(hours).one())
             assert refresh_slot_hours(connection) == 1
             after = tuple(connection.execute(hours).one())
-    finally:
-        engine.dispose()
     assert before == (0, 0, 0)
     assert sum(part << (56 * index) for index, part in enumerate(after)) == sum(1 << hour for hour in range(45, 55))
 
@@ -140,10 +131,7 @@ def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
 def test_existing_code_places_get_the_profiles_conditions(tmp_path):
     """A database at 0004 with two candidates' place rows: 0005 copies each one's French level,
     work authorization and driving licence from his profile."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0004")
-    engine = create_engine(url)
-    try:
+    with _database_at(tmp_path, "0004") as (url, engine):
         with engine.begin() as connection:
             tables = _reflected(connection)
             for profile_id, level, authorised, licence in ((1, "A2", False, True), (2, None, True, False)):
@@ -156,10 +144,20 @@ def test_existing_code_places_get_the_profiles_conditions(tmp_path):
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT profile_id, code, french_level, work_authorization, driving_licence "
                                            "FROM candidate_code_place ORDER BY profile_id, code")).all()
-    finally:
-        engine.dispose()
     assert [tuple(row) for row in rows] == [(1, "*", "A2", 0, 1), (1, "AS", "A2", 0, 1),
                                             (2, "*", None, 1, 0), (2, "AS", None, 1, 0)]
+
+
+@contextmanager
+def _database_at(tmp_path, revision: str):
+    """A SQLite database built by the migrations up to ``revision`` only: its URL and engine."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, revision)
+    engine = create_engine(url)
+    try:
+        yield url, engine
+    finally:
+        engine.dispose()
 
 
 def _reflected(connection) -> dict:
