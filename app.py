@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     import services.candidate_summary  # noqa: F401  (its listeners keep the profiles' match summary in step)
+    import services.need_summary  # noqa: F401  (and the open needs' need_place rows)
 
     csrf.init_app(app)
     login_manager.init_app(app)

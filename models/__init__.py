@@ -4,7 +4,7 @@ from models.application import Application, Assignment
 from models.base import Base, utcnow
 from models.candidate import AvailabilityRule, CandidateCodePlace, CandidateProfile, CandidateQualification
 from models.establishment import Establishment, PoolMember
-from models.need import Need, Slot
+from models.need import Need, NeedPlace, Slot
 from models.ops import AuditLog, JobRun, Notification, PlanTarget, RateLimitHit
 from models.qualification import QualificationEquivalence, QualificationRef
 from models.stats import STAT_TABLES
@@ -14,6 +14,6 @@ from models.user import User, establishment_manager
 __all__ = [
     "Application", "Assignment", "AuditLog", "AvailabilityRule", "Base", "CandidateCodePlace", "CandidateProfile",
     "CandidateQualification", "Commune", "Departement", "Establishment", "JobRun", "Need",
-    "Notification", "PlanTarget", "PoolMember", "Postcode", "QualificationEquivalence",
+    "NeedPlace", "Notification", "PlanTarget", "PoolMember", "Postcode", "QualificationEquivalence",
     "QualificationRef", "RateLimitHit", "Region", "STAT_TABLES", "Slot", "User", "establishment_manager", "utcnow",
 ]

@@ -88,6 +88,40 @@ class Slot(Base):
         return (self.end - self.start).total_seconds() / 3600
 
 
+class NeedPlace(Base):
+    """An open, published need with what recommendations read of it, in a row a tenth the width of
+    ``need`` (no texts): a candidate's nearest establishments' needs of his posts are read from
+    ``ix_need_place`` instead of from need rows spread over the table, most of which his hours,
+    the dates or the status leave out.
+
+    Derived from ``need`` (services.need_summary keeps it in step); the row goes when the need is
+    no longer open.
+    """
+
+    __tablename__ = "need_place"
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), primary_key=True)
+    establishment_id: Mapped[int] = mapped_column(Integer)
+    qualification_code: Mapped[str] = mapped_column(String(12))
+    first_start: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[NeedKind] = mapped_column(EnumCode(NeedKind))
+    last_end: Mapped[datetime] = mapped_column(DateTime)
+    slot_hours_0: Mapped[int] = mapped_column(BigInteger)
+    slot_hours_1: Mapped[int] = mapped_column(BigInteger)
+    slot_hours_2: Mapped[int] = mapped_column(BigInteger)
+    min_french_level: Mapped[FrenchLevel | None] = mapped_column(EnumCode(FrenchLevel))
+    requires_driving_licence: Mapped[bool] = mapped_column(Boolean)
+    nurse_on_duty: Mapped[bool] = mapped_column(Boolean)
+    positions: Mapped[int] = mapped_column(Integer)
+    weekly_hours: Mapped[float | None] = mapped_column(Float)
+
+
+# Copied from the need (services.need_summary); all of them in the index, which then answers a
+# read alone on SQLite.
+NEED_PLACE_COPIED = ("kind", "last_end", "slot_hours_0", "slot_hours_1", "slot_hours_2", "min_french_level",
+                     "requires_driving_licence", "nurse_on_duty", "positions", "weekly_hours")
+# An establishment's open needs of a post, soonest first.
+Index("ix_need_place", NeedPlace.establishment_id, NeedPlace.qualification_code, NeedPlace.first_start,
+      NeedPlace.need_id, *(getattr(NeedPlace, name) for name in NEED_PLACE_COPIED))
 Index("ix_slot_start", Slot.start)
 Index("ix_need_status_first_start", Need.status, Need.first_start)
 # An establishment's open needs to come: recommendations read them establishment by establishment.

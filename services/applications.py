@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from database import begin_write
 from models import Application, Assignment, CandidateProfile, Need, Slot, User
 from models.enums import ApplicationOrigin, ApplicationState, AssignmentState, NeedStatus
-from services import notifications, pool
+from services import need_summary, notifications, pool
 from services.localtime import paris_from_utc
 from services.matching_feed import evaluate_pair, open_slots
 from services.permissions import can_manage_need
@@ -236,6 +236,7 @@ def release(session, assignment: Assignment, state: AssignmentState, *, actor: U
                                                  Need.__table__.c.status == NeedStatus.FILLED.value)
                     .values(status=NeedStatus.OPEN.value, filled_at=None))
     session.flush()
+    need_summary.refresh(session.connection(), [assignment.need_id])  # the ORM did not see it reopen
     session.expire(assignment.slot, ["filled"])
     session.expire(assignment.need, ["status", "filled_at"])
 

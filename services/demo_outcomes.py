@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models import Application, Assignment, Need, PoolMember, Slot
+from models import Application, Assignment, Need, NeedPlace, PoolMember, Slot
 from models.enums import (
     ACTIVE_ASSIGNMENT_STATES,
     ApplicationOrigin,
@@ -30,9 +30,11 @@ from services.demo_bulk import RowWriter
 from services.demo_catalog import Calendar, Place
 from services.demo_needs import Draft
 from services.demo_people import Seeker
+from services.need_summary import place_row
 from services.week_hours import slot_columns, slot_hours_columns
 
 NEEDS, SLOTS, APPLICATIONS = Need.__table__, Slot.__table__, Application.__table__
+NEED_PLACES = NeedPlace.__table__
 ASSIGNMENTS, POOL = Assignment.__table__, PoolMember.__table__
 CANCEL_REASONS = ("Besoin couvert en interne", "Retour anticipé de la salariée remplacée",
                   "Fermeture temporaire de l'unité", "Baisse d'activité")
@@ -149,7 +151,7 @@ class StoryWriter:
         for slot_id, (start, end), count in zip(slot_ids, draft.slots, filled, strict=True):
             writer.add(SLOTS, {"id": slot_id, "need_id": need_id, "start": start, "end": end,
                                "positions": draft.positions, "filled": count, **slot_columns(start, end)})
-        writer.add(NEEDS, {
+        row = {
             "id": need_id, "establishment_id": site.id, "created_by_id": site.manager_id, "kind": draft.kind.value,
             "qualification_code": draft.qualification, "title": draft.title, "description": draft.description,
             "positions": draft.positions, "weekly_hours": draft.weekly_hours,
@@ -160,7 +162,10 @@ class StoryWriter:
             **slot_hours_columns(draft.slots),
             "duplicated_from_id": None, "last_alert_at": None, "created_at": created,
             "updated_at": max([created, published or created, *accepted_times, *(t for k, t in times.items() if k.endswith("_at") and t)]),
-        })
+        }
+        writer.add(NEEDS, row)
+        if (place := place_row(row)) is not None:
+            writer.add(NEED_PLACES, place)
         writer.checkpoint()
         return need_id
 

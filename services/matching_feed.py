@@ -9,13 +9,14 @@ Both directions are exact top-k searches: what is not read yet has a best possib
 (``_upper_bound``, ``services.matching_bounds``), and reading stops once nobody left can enter
 the list. Candidates are read ring by ring from the workplace, from the place index alone
 (services.candidate_summary), then given a tighter bound in SQL before the engine scores the
-best; needs are read establishment by establishment, nearest first.
+best; needs are read establishment by establishment, nearest first, from the open needs' narrow
+copy (need_place, services.need_summary).
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -65,6 +66,7 @@ from models import (
     CandidateQualification,
     Establishment,
     Need,
+    NeedPlace,
     PoolMember,
     QualificationEquivalence,
     QualificationRef,
@@ -72,7 +74,7 @@ from models import (
     User,
 )
 from models.base import EnumCode
-from models.enums import AssignmentState, AvailabilityKind, FrenchLevel, NeedKind, NeedStatus, Public
+from models.enums import AssignmentState, AvailabilityKind, FrenchLevel, NeedKind, Public
 from services import candidate_summary, matching_bounds, week_hours
 from services.availability import windows_for
 from services.localtime import paris_from_utc
@@ -769,11 +771,13 @@ def _flat_within(table: Table, lat: float, lon: float, reach_km):
 
 # --- recommendations for a candidate ------------------------------------------------------------
 
-# Codes read as the stored strings (what the engine takes), not as enum members: thousands of rows.
+# Read from need_place (services.need_summary), the open needs' narrow copy. Codes read as the
+# stored strings (what the engine takes), not as enum members: thousands of rows.
 NEED_COLUMNS = (
-    Need.id, Need.establishment_id, type_coerce(Need.kind, String).label("kind"), Need.qualification_code, Need.positions,
-    Need.weekly_hours, type_coerce(Need.min_french_level, String).label("min_french_level"),
-    Need.requires_driving_licence, Need.nurse_on_duty, Establishment.lat, Establishment.lon,
+    NeedPlace.need_id.label("id"), NeedPlace.establishment_id, type_coerce(NeedPlace.kind, String).label("kind"),
+    NeedPlace.qualification_code, NeedPlace.positions, NeedPlace.weekly_hours,
+    type_coerce(NeedPlace.min_french_level, String).label("min_french_level"), NeedPlace.requires_driving_licence,
+    NeedPlace.nurse_on_duty, Establishment.lat, Establishment.lon,
     type_coerce(Establishment.type, String).label("type"), type_coerce(Establishment.sector, String).label("sector"),
 )
 NEED_BATCH = 50  # needs scored at a time at most: read already, so small batches cost no query
@@ -804,24 +808,24 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     clear = {contract: matching_bounds.windows_clear_of(windows, held, contract, config) for contract in (False, True)}
     conditions = _need_conditions(profile, rules, local_now, kind, date_from, date_to)
     # No slot outside the span of his availability, or outside his hours of the week, can be covered.
-    conditions += [Need.first_start < windows[-1][1], Need.last_end > windows[0][0]]
+    conditions += [NeedPlace.first_start < windows[-1][1], NeedPlace.last_end > windows[0][0]]
     hours = week_hours.from_hex(profile.week_hours)
     if hours != week_hours.ANY_HOUR:  # a need with an open slot his hours of the week hold
         held_slot = aliased(Slot)
         # A count, not EXISTS: PostgreSQL would make EXISTS a join and, misjudging the bit tests
         # as very selective, start from a scan of every slot; a count stays a lookup per need.
-        conditions += [week_hours.meets((Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), hours),
+        conditions += [week_hours.meets((NeedPlace.slot_hours_0, NeedPlace.slot_hours_1, NeedPlace.slot_hours_2), hours),
                        select(func.count()).where(
-                           held_slot.need_id == Need.id, *_open_slot(held_slot, local_now),
+                           held_slot.need_id == NeedPlace.need_id, *_open_slot(held_slot, local_now),
                            week_hours.within((held_slot.hours_0, held_slot.hours_1, held_slot.hours_2), hours))
                        .scalar_subquery() > 0]
     fits = {post: matching_bounds.qualification_bound(
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
-    # An establishment's needs come in groups of posts he fits equally well, best first: the
-    # posts he fits less are read only if the list still wants them.
+    # An establishment's needs come in groups of posts he may take and fits equally well, best
+    # first: the posts he fits less are read only if the list still wants them.
     posts: dict[float, list[str]] = defaultdict(list)
-    for code in rules.codes:
+    for code in _posts_open_to(profile, rules):
         posts[max(fits[(code, False)], fits[(code, True)])].append(code)
     # (-best possible score, distance, 0, establishment, fit): what is left to read, best first;
     # 0 ranks it before any need at that score and distance (a need's id is above 0).
@@ -829,12 +833,13 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                     for distance, place_id in _establishments_in_reach(session, candidate, reach) for fit in posts)
     heap: list[tuple] = []  # (-bound, distance, need id, row, slots) of needs read, not scored yet
     results: list[Result] = []
+    found: list[tuple] = []  # (-score, distance, need id) of the results, sorted like the keys above
     read, chunk = 0, FIRST_PLACES
     while True:
         frontier = places[read][:3] if read < len(places) else None  # the best establishment's posts not read yet
         head = heap[0][:3] if heap else None
         top = min((key for key in (head, frontier) if key is not None), default=None)
-        ahead = sum(1 for r in results if _ahead_of(r, top)) if top is not None else limit
+        ahead = bisect_left(found, top) if top is not None else limit  # results ranking before all left
         if ahead >= limit:
             break  # no need left can beat the ones found
         if top is frontier:
@@ -847,10 +852,10 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             # the read in one IN each, besides the groups. (PostgreSQL reads each group by index; the
             # lists again would only lengthen its planning, by a third of the read.)
             every = [] if _on_postgresql(session) else [
-                Need.establishment_id.in_(list(distances)),
-                Need.qualification_code.in_(sorted({code for fit in by_fit for code in posts[fit]}))]
+                NeedPlace.establishment_id.in_(list(distances)),
+                NeedPlace.qualification_code.in_(sorted({code for fit in by_fit for code in posts[fit]}))]
             rows, slots = _needs_of(session, conditions + every + [
-                or_(*(and_(_among(session, Need.establishment_id, ids), _among(session, Need.qualification_code, posts[fit]))
+                or_(*(and_(_among(session, NeedPlace.establishment_id, ids), _among(session, NeedPlace.qualification_code, posts[fit]))
                       for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
@@ -866,8 +871,10 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
             batch = [heappop(heap)]
             while heap and len(batch) < min(NEED_BATCH, limit - ahead) and (frontier is None or heap[0][:3] < frontier):
                 batch.append(heappop(heap))
-            results += [r for r in matching.recommend_needs(candidate, [_row_to_engine(*item[3:]) for item in batch],
-                                                            config) if r.distance_km <= reach]
+            scored = [r for r in matching.recommend_needs(candidate, [_row_to_engine(*item[3:]) for item in batch],
+                                                          config) if r.distance_km <= reach]
+            results += scored
+            found = sorted(found + [(-r.score, r.distance_km, int(r.subject_id)) for r in scored])
     results.sort(key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
     results = results[:limit]
     # With what a list of them shows: post, establishment and its commune.
@@ -908,13 +915,17 @@ def _needs_of(session, conditions, local_now: datetime):
     rows: dict[int, Any] = {}
     slots: dict[int, list] = defaultdict(list)
     for row in _rows(session, select(*NEED_COLUMNS, Slot.start.label("slot_start"), Slot.end.label("slot_end"))
-                     .select_from(Need).join(Establishment, Establishment.id == Need.establishment_id)
-                     .join(Slot, Slot.need_id == Need.id)
+                     .select_from(NeedPlace).join(Establishment, Establishment.id == NeedPlace.establishment_id)
+                     .join(Slot, Slot.need_id == NeedPlace.need_id)
                      .where(*conditions, *_open_slot(Slot, local_now))
-                     .order_by(Need.id, Slot.start, Slot.id)):
+                     .order_by(NeedPlace.need_id, Slot.start, Slot.id)):
         rows.setdefault(row.id, row)
-        slots[row.id].append(matching.Slot(row.slot_start, row.slot_end))
+        slots[row.id].append(_Period(row.slot_start, row.slot_end))
     return list(rows.values()), slots
+
+
+# A slot read, not checked as matching.Slot is until its need is scored: most needs read never are.
+_Period = namedtuple("_Period", "start end")
 
 
 def _open_slot(slot, local_now: datetime) -> list:
@@ -924,13 +935,13 @@ def _open_slot(slot, local_now: datetime) -> list:
 def _row_to_engine(row, slots: list) -> matching.Need:
     return matching.Need(
         id=str(row.id), kind=row.kind, qualification=row.qualification_code, lat=row.lat, lon=row.lon,
-        slots=tuple(slots), positions=row.positions, weekly_hours=row.weekly_hours,
+        slots=tuple(matching.Slot(slot.start, slot.end) for slot in slots), positions=row.positions, weekly_hours=row.weekly_hours,
         min_french_level=row.min_french_level, requires_driving_licence=row.requires_driving_licence,
         establishment_type=row.type, employer_sector=row.sector, nurse_on_duty=row.nurse_on_duty,
     )
 
 
-def _inside(slot: matching.Slot, windows: list[tuple[datetime, datetime]]) -> bool:
+def _inside(slot: _Period, windows: list[tuple[datetime, datetime]]) -> bool:
     """Whether the slot lies within one of the merged, sorted windows."""
     index = bisect_right(windows, (slot.start, datetime.max)) - 1
     return index >= 0 and windows[index][0] <= slot.start and slot.end <= windows[index][1]
@@ -940,34 +951,40 @@ def _need_conditions(profile: CandidateProfile, rules: QualificationRules, local
                      date_from: date | None, date_to: date | None) -> list:
     """What a need must be for this candidate, place aside: open, published, to come, of a kind and
     a post he may take, asking for nothing he lacks, within the dates asked."""
-    conditions = [Need.status == NeedStatus.OPEN, Need.published_at.is_not(None), Need.first_start >= local_now]
+    conditions = [NeedPlace.first_start >= local_now]  # open and published: in need_place
     public = Public(profile.public)
     if public == Public.CIVIC_SERVICE:
-        conditions.append(Need.kind == NeedKind.CIVIC_SERVICE)
+        conditions.append(NeedPlace.kind == NeedKind.CIVIC_SERVICE)
     else:
         excluded = [NeedKind.CIVIC_SERVICE] + ([] if public == Public.PEC else [NeedKind.PEC])
-        conditions.append(Need.kind.not_in(excluded))
+        conditions.append(NeedPlace.kind.not_in(excluded))
     # What the engine checks on the profile alone (matching.publics), as for the ranking's prefilter.
     if not profile.work_authorization:
-        conditions.append(Need.kind.not_in(sorted(PAID_KINDS)))
+        conditions.append(NeedPlace.kind.not_in(sorted(PAID_KINDS)))
     level = FrenchLevel(profile.french_level).value if profile.french_level else NATIVE_LEVEL
     if level != FRENCH_LEVELS[-1]:
-        conditions.append(or_(Need.min_french_level.is_(None),
-                              Need.min_french_level.in_(FRENCH_LEVELS[:FRENCH_LEVELS.index(level) + 1])))
+        conditions.append(or_(NeedPlace.min_french_level.is_(None),
+                              NeedPlace.min_french_level.in_(FRENCH_LEVELS[:FRENCH_LEVELS.index(level) + 1])))
     if not profile.driving_licence:
-        conditions.append(Need.requires_driving_licence.is_(False))
+        conditions.append(NeedPlace.requires_driving_licence.is_(False))
     if not (profile.qualification_text or "").strip():
-        codes = {q.code for q in profile.qualifications}
-        posts = sorted(post for post in rules.codes
-                       if rules.accepts_anyone(post) or codes & eligible_codes(post, rules))
-        conditions.append(Need.qualification_code.in_(posts))
+        conditions.append(NeedPlace.qualification_code.in_(_posts_open_to(profile, rules)))
     if kind:
-        conditions.append(Need.kind == NeedKind(kind))
+        conditions.append(NeedPlace.kind == NeedKind(kind))
     if date_from:
-        conditions.append(Need.first_start >= datetime.combine(date_from, datetime.min.time()))
+        conditions.append(NeedPlace.first_start >= datetime.combine(date_from, datetime.min.time()))
     if date_to:
-        conditions.append(Need.first_start < datetime.combine(date_to + timedelta(days=1), datetime.min.time()))
+        conditions.append(NeedPlace.first_start < datetime.combine(date_to + timedelta(days=1), datetime.min.time()))
     return conditions
+
+
+def _posts_open_to(profile: CandidateProfile, rules: QualificationRules) -> list[str]:
+    """The posts his declared qualifications may fill, and those open to anyone; every post when
+    he described a qualification in free text (the engine matches it)."""
+    if (profile.qualification_text or "").strip():
+        return list(rules.codes)
+    codes = {q.code for q in profile.qualifications}
+    return sorted(post for post in rules.codes if rules.accepts_anyone(post) or codes & eligible_codes(post, rules))
 
 
 # --- one pair ------------------------------------------------------------------------------------

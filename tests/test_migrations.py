@@ -62,13 +62,18 @@ def test_the_check_does_see_a_difference(migrated_url):
 
 
 def test_the_database_of_the_run_knows_where_candidates_live(_schema):
-    """Migrated to 0005: the place indexes start with the grid square and carry the match
-    summary and the profile's conditions, an establishment's needs are indexed by post; on
-    PostgreSQL (CI) the planner has statistics on latitude and longitude together."""
+    """Migrated to 0006: the place indexes start with the grid square and carry the match
+    summary and the profile's conditions, an establishment's needs are indexed by post, and so
+    are the open needs' narrow rows; on PostgreSQL (CI) the planner has statistics on latitude
+    and longitude together."""
     engine = create_engine(_schema)
     try:
         with engine.connect() as connection:
-            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
+            open_needs = next(index for index in inspect(connection).get_indexes("need_place")
+                              if index["name"] == "ix_need_place")
+            assert open_needs["column_names"][:3] == ["establishment_id", "qualification_code", "first_start"]
+            assert {"kind", "slot_hours_0", "min_french_level", "requires_driving_licence"} <= set(open_needs["column_names"])
             for table, name in (("candidate_profile", "ix_candidate_profile_place"),
                                 ("candidate_code_place", "ix_candidate_code_place")):
                 place = next(index for index in inspect(connection).get_indexes(table) if index["name"] == name)
@@ -146,6 +151,28 @@ def test_existing_code_places_get_the_profiles_conditions(tmp_path):
                                            "FROM candidate_code_place ORDER BY profile_id, code")).all()
     assert [tuple(row) for row in rows] == [(1, "*", "A2", 0, 1), (1, "AS", "A2", 0, 1),
                                             (2, "*", None, 1, 0), (2, "AS", None, 1, 0)]
+
+
+def test_open_needs_get_their_narrow_row_from_the_upgrade(tmp_path):
+    """A database at 0005 with an open published need, a draft, a filled need and an open one
+    without slots yet: 0006 copies the first alone to need_place, with its columns."""
+    with _database_at(tmp_path, "0005") as (url, engine):
+        with engine.begin() as connection:
+            tables = _reflected(connection)  # foreign keys not enforced: the needs alone
+            start, end = datetime(2027, 1, 4, 7), datetime(2027, 1, 4, 19)
+            for need_id, status, published, first_start in ((1, "open", start, start), (2, "draft", None, start),
+                                                             (3, "filled", start, start), (4, "open", start, None)):
+                _insert(connection, tables["need"], id=need_id, establishment_id=1, qualification_code="AS", kind="shift",
+                        status=status, published_at=published, first_start=first_start, last_end=end,
+                        min_french_level="B1", requires_driving_licence=True, positions=2, weekly_hours=None,
+                        slot_hours_0=5, slot_hours_1=6, slot_hours_2=7)
+        upgrade(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT need_id, establishment_id, qualification_code, first_start, kind, last_end, slot_hours_0, "
+                "slot_hours_1, slot_hours_2, min_french_level, requires_driving_licence, positions FROM need_place")).all()
+    assert [tuple(row) for row in rows] == [(1, 1, "AS", "2027-01-04 07:00:00.000000", "shift", "2027-01-04 19:00:00.000000",
+                                             5, 6, 7, "B1", 1, 2)]
 
 
 @contextmanager
