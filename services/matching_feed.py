@@ -885,7 +885,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     return [(needs[int(r.subject_id)], r) for r in results]
 
 
-FIRST_PLACES = 4  # establishments (their posts of one fit) read first; twice as many each next time,
+FIRST_PLACES = 16  # establishments (their posts of one fit) read first; twice as many each next time,
 MOST_PLACES = 128  # up to this many, so that the last read does not overshoot by much
 
 
