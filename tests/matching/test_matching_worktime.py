@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from matching_builders import born_years_before, candidate, contract, need, slot
 
 from matching import evaluate
+from matching.timeslots import merge
+from matching.worktime import _worst_week
+
+HOUR = timedelta(hours=1)
 
 NIGHT = slot("2027-07-14T21:00", "2027-07-15T07:00")
 
@@ -174,3 +182,24 @@ def test_a_contract_period_overlapping_a_booked_shift_is_not_covered():
 
 def test_contract_without_weekly_hours_is_not_checked_for_hours():
     assert evaluate(contract("replacement", "2027-07-01T00:00", "2027-08-01T00:00", None), candidate()).eligible
+
+
+@given(st.lists(st.tuples(st.integers(0, 24 * 30), st.integers(1, 24 * 5)), max_size=12),
+       st.integers(0, 24 * 30), st.integers(1, 14))
+@settings(max_examples=300, deadline=None)
+def test_the_worst_week_is_the_busiest_7_days_around_the_shift(booked, shift_at, shift_hours):
+    """Against a count hour by hour: the most hours worked in any 7 days (to the hour) that
+    hold part of the new shift, when that is over the limit (below it, any bound under it)."""
+    origin = datetime(2027, 7, 1)
+    held = merge([(origin + timedelta(hours=at), origin + timedelta(hours=at + length)) for at, length in booked])
+    start, end = origin + timedelta(hours=shift_at), origin + timedelta(hours=shift_at + shift_hours)
+    assume(all(e <= start or s >= end for s, e in held))  # shift_conflict rules an overlap out first
+    worked = {hour for s, e in [*held, (start, end)] for hour in range(int((s - origin) / HOUR), int((e - origin) / HOUR))}
+    first, last = int((start - origin) / HOUR), int((end - origin) / HOUR)
+    busiest = max(sum(1 for hour in range(w, w + 24 * 7) if hour in worked) for w in range(first - 24 * 7 + 1, last))
+    limit = timedelta(hours=48)
+    found = _worst_week(start, end, held, limit)
+    if busiest * HOUR > limit:
+        assert found == busiest * HOUR
+    else:
+        assert found <= limit
