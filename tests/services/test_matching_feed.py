@@ -275,6 +275,33 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
     assert sorted(read) == sorted(made["tuesday night"] + made["two nights"])
 
 
+def test_recommendations_offer_only_open_slots_whether_a_need_has_one_or_more(build, db):
+    """A need of one slot is offered, also when its hours of the week were never computed; a
+    need of several, for its open slots only; one whose slots are all taken, not at all: to a
+    candidate free two nights a week and to one free at any hour."""
+    profile = build.candidate(availability=[], radius_km=60)
+    add_rule(profile, RuleInput(AvailabilityKind.WEEKLY, date(2027, 7, 1), date(2027, 8, 31), [1, 5],
+                                time(20), time(8)), now=NOW)
+    tuesday = datetime(2027, 7, 13)
+    nights = [(tuesday + timedelta(days=days, hours=21), tuesday + timedelta(days=days, hours=31)) for days in (0, 4, 7)]
+    single = build.need(slots=nights[:1])
+    unknown_hours = build.need(slots=nights[:1])
+    unknown_hours.slot_hours_0 = unknown_hours.slot_hours_1 = unknown_hours.slot_hours_2 = week_hours.ANY_PART
+    several = build.need(slots=nights)
+    several.slots[0].filled = 1
+    taken = build.need(slots=nights[1:])
+    for slot in taken.slots:
+        slot.filled = 1
+    db.flush()
+    anytime = build.candidate(radius_km=60)  # all of July and August, at any hour
+    for someone in (profile, anytime):
+        found = {n.id: r for n, r in recommend_for_candidate(db, someone, now=NOW)}
+        assert set(found) == {single.id, unknown_hours.id, several.id}
+        assert found[single.id].covered_slots == found[unknown_hours.id].covered_slots == 1
+        assert (found[several.id].covered_slots, found[several.id].eligible) == (2, True)  # the two open nights
+        assert found[several.id].components["availability"] == 1.0
+
+
 def test_the_place_index_leaves_out_who_lacks_what_the_need_asks(build, db, monkeypatch):
     """A paid shift asking for B1 French and a driving licence: those without the right to work,
     with A2 or without a licence are never given to the engine (the place index says so), the
