@@ -10,15 +10,18 @@ stop to work:
   slot the engine counts as covered lies inside a merged window, so its first and last
   instants each lie inside one of the rules the window is made of: the count can only
   overstate the engine's, and a candidate at 0 covers no slot (the engine would exclude him);
-- how many of the slots no booking of his rules out (an overlap, or less than the shortest
-  rest between two shifts): the engine never covers those.
+- how many of the slots no booking of his rules out (an overlap, less than the shortest rest
+  between two shifts, or a 7-day window his bookings already fill to the weekly limit): the
+  engine never covers those.
 All can only overstate what the engine gives, so the ranking stays exact.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from itertools import accumulate, pairwise
 from math import ceil
 
 import matching
@@ -33,6 +36,7 @@ from services.candidate_summary import declared_codes, has_free_text
 # Beyond this many slots counting costs more than it saves: the bound takes 1.
 MAX_SLOTS_BOUNDED = 16
 LAST_INSTANT = timedelta(microseconds=1)  # a slot's last instant, before its (excluded) end
+WEEK = timedelta(days=7)  # of the weekly working-time limit
 
 
 def _declared_rules(post: str, nurse_on_duty: bool, rules: QualificationRules) -> list[PostRule]:
@@ -114,12 +118,10 @@ class SlotsHeld:
 
 def slots_clear_of(slots: Sequence[tuple[datetime, datetime]], booked: Sequence[tuple[datetime, datetime]],
                    contract: bool, config: MatchingConfig) -> int:
-    """How many of ``slots`` none of the ``booked`` periods rules out: for a contract's periods,
-    their own time; for shifts, a full rest before and after them too (the shortest rest of the
-    adult and minor limits), as ``windows_clear_of`` reads them."""
-    rest = timedelta(0) if contract else _shortest_rest(config)
-    return sum(1 for start, end in slots
-               if not any(taken_start - rest < end and start < taken_end + rest for taken_start, taken_end in booked))
+    """How many of ``slots`` the ``booked`` periods do not rule out (``_ruled_out``)."""
+    ruled_out = _ruled_out(booked, contract, config)
+    return sum(1 for start, end in slots if not any(taken_start < end and start < taken_end
+                                                     for taken_start, taken_end in ruled_out))
 
 
 def no_fit_excludes(post: str, config: MatchingConfig) -> bool:
@@ -179,13 +181,64 @@ def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingC
 
 def windows_clear_of(windows: list[tuple[datetime, datetime]], held: Sequence[tuple[datetime, datetime]],
                      contract: bool, config: MatchingConfig) -> list[tuple[datetime, datetime]]:
-    """The candidate's windows (merged, sorted) less what the shifts he holds rule out: their own
-    time for a contract's periods, and a full rest before and after for shifts (the shortest rest
-    of the adult and minor limits). A slot outside them is never covered."""
+    """The candidate's windows (merged, sorted) less what the periods he holds rule out
+    (``_ruled_out``). A slot outside them is never covered."""
+    return subtract(windows, _ruled_out(held, contract, config))
+
+
+def _ruled_out(held: Sequence[tuple[datetime, datetime]], contract: bool,
+               config: MatchingConfig) -> list[tuple[datetime, datetime]]:
+    """Where one more period cannot go, given those a candidate holds, under the most lenient
+    of the adult and minor limits (merged, sorted): for a contract's periods, their own time;
+    for shifts, a full rest before and after them too, and every 7 days in which they already
+    reach the weekly limit."""
     if contract:
-        return subtract(windows, merge(held))
+        return merge(held)
     rest = _shortest_rest(config)
-    return subtract(windows, merge((start - rest, end + rest) for start, end in held))
+    return merge([*((start - rest, end + rest) for start, end in held), *_full_weeks(held, config)])
+
+
+def _full_weeks(held: Sequence[tuple[datetime, datetime]], config: MatchingConfig) -> list[tuple[datetime, datetime]]:
+    """The union of the 7-day windows in which the shifts held already make the weekly limit: a
+    shift meeting one of them breaks it (e.g. around a week-long contract). Window edges are
+    rounded inwards to the minute, so that rounding never rules out a slot."""
+    limit = timedelta(hours=max(config.max_weekly_hours, config.minor_max_weekly_hours))
+    pieces = merge(held)
+    before = list(accumulate((end - start for start, end in pieces), initial=timedelta(0)))  # held before piece i
+    if before[-1] < limit:
+        return []
+    starts, ends = [start for start, _ in pieces], [end for _, end in pieces]
+
+    def hours_from(moment: datetime) -> timedelta:  # held in [moment, moment + 7 days)
+        until = moment + WEEK
+        first, last = bisect_right(ends, moment), bisect_left(starts, until)  # the pieces meeting it
+        if first >= last:
+            return timedelta(0)
+        return (before[last] - before[first] - max(timedelta(0), moment - starts[first])
+                - max(timedelta(0), ends[last - 1] - until))
+
+    # Those hours are linear in the window's start between the moments when one of its edges
+    # meets a piece's start or end.
+    turns = sorted({moment for start, end in pieces for moment in (start, end, start - WEEK, end - WEEK)})
+    found = []
+    for (left, at_left), (right, at_right) in pairwise((moment, hours_from(moment)) for moment in turns):
+        if at_left < limit and at_right < limit:
+            continue
+        first = left if at_left >= limit else left + (right - left) * ((limit - at_left) / (at_right - at_left))
+        last = right if at_right >= limit else left + (right - left) * ((at_left - limit) / (at_left - at_right))
+        first, last = _minute_up(first), _minute_down(last)
+        if first <= last:
+            found.append((first, last + WEEK))
+    return merge(found)
+
+
+def _minute_up(moment: datetime) -> datetime:
+    down = _minute_down(moment)
+    return down if down == moment else down + timedelta(minutes=1)
+
+
+def _minute_down(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def _shortest_rest(config: MatchingConfig) -> timedelta:

@@ -3,11 +3,13 @@
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 import matching
+from matching.timeslots import merge
+from matching.worktime import _worst_week
 from models import AvailabilityRule, CandidateProfile, Commune
 from models.enums import AvailabilityKind
 from services import matching_bounds, matching_feed
@@ -18,6 +20,7 @@ from tests.builders import BASE_DAY
 
 NOW = datetime(2027, 7, 1, 8, 0)
 DAY0 = date(2027, 7, 5)  # a Monday
+WEEKLY_LIMIT = timedelta(hours=48)
 
 times = st.one_of(st.none(), st.sampled_from([time(h, m) for h in (0, 6, 7, 8, 13, 14, 20, 21, 22, 23) for m in (0, 30)]))
 rules = st.lists(st.tuples(
@@ -241,3 +244,38 @@ def test_the_tight_qualification_is_the_engines_own():
         declared = matching_bounds.declared_fit("AS", False, qualifications, config.qualification_rules) or None
         summary = "|" + "".join(f"{code}|" for code, _ in codes) + ("*|" if text else "")
         assert matching_bounds.tight_fit(declared, summary, text, "AS", False, config) == expected, (codes, text)
+
+
+def test_a_week_already_full_rules_out_any_more_shift_in_it():
+    """A week-long contract held (168 h): every 7-day window holding 48 h of it is full, so from
+    5 days before it to 5 days after it no shift may be added (the engine agrees, one minute
+    either side); 47 h 59 booked in a week leave room."""
+    config = matching.DEFAULT_CONFIG
+    monday = datetime(2027, 7, 12)
+    contract = [(monday, monday + timedelta(days=7))]
+    day = datetime(2027, 7, 1)
+    windows = matching_bounds.windows_clear_of([(day, day + timedelta(days=40))], contract, False, config)
+    assert windows == [(day, monday - timedelta(days=5)), (monday + timedelta(days=12), day + timedelta(days=40))]
+    for start, ruled_out in ((monday - timedelta(days=5, hours=8), False), (monday - timedelta(days=5, hours=7, minutes=59), True),
+                             (monday + timedelta(days=12), False), (monday + timedelta(days=11, hours=23, minutes=59), True)):
+        shift = (start, start + timedelta(hours=8))
+        assert matching_bounds.slots_clear_of([shift], contract, False, config) == int(not ruled_out)
+        assert (_worst_week(*shift, contract, WEEKLY_LIMIT) > WEEKLY_LIMIT) is ruled_out
+    almost = [(monday + timedelta(days=d, hours=8), monday + timedelta(days=d, hours=20)) for d in range(3)]
+    almost.append((monday + timedelta(days=3, hours=8), monday + timedelta(days=3, hours=19, minutes=59)))
+    assert matching_bounds._full_weeks(almost, config) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 24 * 30), st.integers(1, 24 * 8)), max_size=10),
+       st.integers(0, 24 * 30 * 60), st.integers(1, 12 * 60))
+def test_a_shift_in_a_full_week_is_one_the_engine_refuses(booked, start_minute, minutes):
+    """Against the engine's own 7-day count: a shift that meets the full weeks always breaks the
+    weekly limit (the bound never rules out what the engine would give)."""
+    origin = datetime(2027, 7, 1)
+    held = merge([(origin + timedelta(hours=at), origin + timedelta(hours=at + length)) for at, length in booked])
+    start = origin + timedelta(minutes=start_minute)
+    end = start + timedelta(minutes=minutes)
+    assume(all(e <= start or s >= end for s, e in held))  # the engine checks overlaps first
+    if any(s < end and start < e for s, e in matching_bounds._full_weeks(held, matching.DEFAULT_CONFIG)):
+        assert _worst_week(start, end, held, WEEKLY_LIMIT) > WEEKLY_LIMIT

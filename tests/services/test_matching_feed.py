@@ -9,6 +9,7 @@ from models import AvailabilityRule, CandidateProfile, Need, QualificationEquiva
 from models.enums import ApplicationState, AvailabilityKind, FrenchLevel, NeedKind, NeedStatus
 from services import matching_feed, week_hours
 from services.matching_feed import (
+    booked_periods,
     candidate_to_engine,
     engine_config,
     evaluate_pair,
@@ -300,6 +301,34 @@ def test_recommendations_offer_only_open_slots_whether_a_need_has_one_or_more(bu
         assert found[single.id].covered_slots == found[unknown_hours.id].covered_slots == 1
         assert (found[several.id].covered_slots, found[several.id].eligible) == (2, True)  # the two open nights
         assert found[several.id].components["availability"] == 1.0
+
+
+def test_recommendations_never_score_shifts_in_a_week_his_contract_already_fills(build, db, monkeypatch):
+    """Booked on a week-long replacement, he may work no more in the 7 days around it (48 h): the
+    shifts starting within 5 days of it are not given to the engine, which would refuse them;
+    those further away are, and the list is the engine's on every open need."""
+    profile = build.candidate(radius_km=60)
+    monday = datetime(2027, 7, 19)
+    contract = build.need(slots=[(monday, monday + timedelta(days=7))], kind=NeedKind.REPLACEMENT)
+    build.assignment(build.application(contract, profile, state=ApplicationState.ACCEPTED), contract.slots[0])
+    near = [build.need(slots=[(start, start + timedelta(hours=10))]).id
+            for start in (monday - timedelta(days=4, hours=3), monday + timedelta(days=10, hours=21))]
+    far = [build.need(slots=[(start, start + timedelta(hours=10))]).id
+           for start in (monday - timedelta(days=6, hours=3), monday + timedelta(days=13, hours=21))]
+    given = []
+    recommend = matching.recommend_needs
+
+    def recorded(candidate, needs, *args, **kwargs):
+        given.extend(int(need.id) for need in needs)
+        return recommend(candidate, needs, *args, **kwargs)
+
+    monkeypatch.setattr(matching, "recommend_needs", recorded)
+    found = recommend_for_candidate(db, profile, now=NOW)
+    assert sorted(given) == sorted(far) == sorted(n.id for n, _ in found)
+    span = (datetime(2027, 7, 1), datetime(2027, 9, 2))
+    candidate = candidate_to_engine(profile, booked_periods(db, [profile.id], span)[profile.id], span)
+    refused = [recommend(candidate, [need_to_engine(n, open_slots(n, NOW))]) for n in db.scalars(select(Need).where(Need.id.in_(near)))]
+    assert refused == [[], []]
 
 
 def test_the_place_index_leaves_out_who_lacks_what_the_need_asks(build, db, monkeypatch):
