@@ -315,14 +315,8 @@ def test_recommendations_never_score_shifts_in_a_week_his_contract_already_fills
             for start in (monday - timedelta(days=4, hours=3), monday + timedelta(days=10, hours=21))]
     far = [build.need(slots=[(start, start + timedelta(hours=10))]).id
            for start in (monday - timedelta(days=6, hours=3), monday + timedelta(days=13, hours=21))]
-    given = []
     recommend = matching.recommend_needs
-
-    def recorded(candidate, needs, *args, **kwargs):
-        given.extend(int(need.id) for need in needs)
-        return recommend(candidate, needs, *args, **kwargs)
-
-    monkeypatch.setattr(matching, "recommend_needs", recorded)
+    given = _given_to_engine(monkeypatch, "recommend_needs")
     found = recommend_for_candidate(db, profile, now=NOW)
     assert sorted(given) == sorted(far) == sorted(n.id for n, _ in found)
     span = (datetime(2027, 7, 1), datetime(2027, 9, 2))
@@ -434,14 +428,15 @@ def test_the_tight_bound_leaves_out_the_booked_and_the_unqualified(build, db, mo
     assert sorted(ids(rank_for_need(db, need, now=NOW))) == sorted(given) == sorted([free.id, rested.id])
 
 
-def _given_to_engine(monkeypatch) -> list[int]:
-    """The ids of the candidates the ranking gives the engine to score, as it gives them."""
+def _given_to_engine(monkeypatch, function: str = "rank_candidates") -> list[int]:
+    """The ids of what the feed gives the engine's ``function`` to score (candidates for the
+    ranking, needs for the recommendations), as it gives them."""
     given = []
-    rank = matching.rank_candidates
+    score = getattr(matching, function)
 
-    def recorded(engine_need, candidates, *args, **kwargs):
-        given.extend(int(candidate.id) for candidate in candidates)
-        return rank(engine_need, candidates, *args, **kwargs)
+    def recorded(subject, scored, *args, **kwargs):
+        given.extend(int(item.id) for item in scored)
+        return score(subject, scored, *args, **kwargs)
 
-    monkeypatch.setattr(matching, "rank_candidates", recorded)
+    monkeypatch.setattr(matching, function, recorded)
     return given
