@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from matching import Slot
+from matching.timeslots import merge
 from models.enums import AvailabilityKind
 
 ONE_DAY = timedelta(days=1)
@@ -40,17 +41,6 @@ def windows_for(rules: Iterable, span_start: datetime, span_end: datetime) -> li
     windows = subtract(merge(added), merge(removed))
     clipped = [(max(s, span_start), min(e, span_end)) for s, e in windows]
     return [Slot(s, e) for s, e in clipped if s < e]
-
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sorted union; touching intervals join, so a night spanning two days is one window."""
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _days(first: date, last: date) -> Interval:

@@ -29,8 +29,9 @@ from matching import MatchingConfig, QualificationRules
 from matching.models import CONTRACT_KINDS
 from matching.qualification_fit import assess_qualification
 from matching.qualifications import ANYONE, PostRule
+from matching.timeslots import merge
 from models.enums import AvailabilityKind
-from services.availability import merge, subtract
+from services.availability import subtract
 from services.candidate_summary import declared_codes, has_free_text
 
 # Beyond this many slots counting costs more than it saves: the bound takes 1.

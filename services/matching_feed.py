@@ -16,7 +16,7 @@ copy (need_place, services.need_summary).
 from __future__ import annotations
 
 import logging
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -58,6 +58,7 @@ from matching import (
 )
 from matching.models import CONTRACT_KINDS, FRENCH_LEVELS, PAID_KINDS
 from matching.publics import NATIVE_LEVEL
+from matching.timeslots import is_inside
 from models import (
     Assignment,
     AvailabilityRule,
@@ -859,7 +860,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                       for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row in rows:
-                inside = sum(1 for slot in slots.get(row.id, ()) if _inside(slot, clear[row.kind in CONTRACT_KINDS]))
+                inside = sum(1 for slot in slots.get(row.id, ()) if is_inside(*slot, clear[row.kind in CONTRACT_KINDS]))
                 if inside:  # none of its open slots in his availability: the engine would exclude it
                     held = inside if inside == 1 else min(inside, matching_bounds.most_slots_held(
                         slots[row.id], row.kind, config))
@@ -939,12 +940,6 @@ def _row_to_engine(row, slots: list) -> matching.Need:
         min_french_level=row.min_french_level, requires_driving_licence=row.requires_driving_licence,
         establishment_type=row.type, employer_sector=row.sector, nurse_on_duty=row.nurse_on_duty,
     )
-
-
-def _inside(slot: _Period, windows: list[tuple[datetime, datetime]]) -> bool:
-    """Whether the slot lies within one of the merged, sorted windows."""
-    index = bisect_right(windows, (slot.start, datetime.max)) - 1
-    return index >= 0 and windows[index][0] <= slot.start and slot.end <= windows[index][1]
 
 
 def _need_conditions(profile: CandidateProfile, rules: QualificationRules, local_now: datetime, kind,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 import matching
-from matching.timeslots import merge
+from matching.timeslots import is_inside, merge
 from matching.worktime import _worst_week
 from models import AvailabilityRule, CandidateProfile, Commune
 from models.enums import AvailabilityKind
@@ -223,7 +223,7 @@ def test_slots_too_close_to_a_held_shift_are_left_out_of_the_bound():
         slot = matching.Slot(day + timedelta(hours=start_hour), day + timedelta(hours=start_hour + 7))
         need = matching.Need(id="n", kind="shift", qualification="AS", lat=47.2, lon=-1.55, slots=(slot,))
         assert matching.evaluate(need, candidate).covered_slots == int(covered)
-        assert matching_feed._inside(slot, shift_windows) is covered
+        assert is_inside(slot.start, slot.end, shift_windows) is covered
 
 
 def test_the_tight_qualification_is_the_engines_own():
