@@ -150,8 +150,8 @@ def _rule_holds(rule, moment: datetime) -> bool:
             or (overnight and end > at and weekly_on(day - timedelta(days=1))))
 
 
-def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingConfig) -> int:
-    """How many of the need's slots one person may hold together at most, whoever he is:
+def most_slots_held(slots: Sequence[tuple[datetime, datetime]], kind: str, config: MatchingConfig) -> int:
+    """How many of these slots, (start, end), one person may hold together at most, whoever he is:
     - only slots within the daily limit, pairwise a full rest apart: earliest-ending first gives
       the most such slots (interval scheduling);
     - no more hours than the weekly limit in each 7-day window tiling the need's span: at most
@@ -163,16 +163,16 @@ def most_slots_held(slots: Sequence[matching.Slot], kind: str, config: MatchingC
         return len(slots)
     rest = _shortest_rest(config)
     longest = timedelta(hours=max(config.max_daily_hours, config.minor_max_daily_hours))
-    holdable = [slot for slot in slots if slot.end - slot.start <= longest]
+    holdable = [(start, end) for start, end in slots if end - start <= longest]
     apart, free_from = 0, datetime.min
-    for slot in sorted(holdable, key=lambda slot: slot.end):
-        if slot.start >= free_from:
-            apart, free_from = apart + 1, slot.end + rest
+    for start, end in sorted(holdable, key=lambda slot: slot[1]):
+        if start >= free_from:
+            apart, free_from = apart + 1, end + rest
     weekly = timedelta(hours=max(config.max_weekly_hours, config.minor_max_weekly_hours))
-    span = max(slot.end for slot in slots) - min(slot.start for slot in slots)
+    span = max(end for _, end in slots) - min(start for start, _ in slots)
     budget = weekly * ceil(span / timedelta(days=7))
     within_week = 0
-    for length in sorted(slot.end - slot.start for slot in holdable):
+    for length in sorted(end - start for start, end in holdable):
         budget -= length
         if budget < timedelta(0):
             break

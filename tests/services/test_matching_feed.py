@@ -370,9 +370,9 @@ def _needs_read(monkeypatch) -> list[int]:
     needs_of = matching_feed._needs_of
 
     def recorded(*args):
-        rows, slots = needs_of(*args)
-        read.extend(row.id for row in rows)
-        return rows, slots
+        needs = needs_of(*args)
+        read.extend(row.id for row, _ in needs)
+        return needs
 
     monkeypatch.setattr(matching_feed, "_needs_of", recorded)
     return read
