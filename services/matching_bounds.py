@@ -21,6 +21,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from functools import cached_property
 from itertools import accumulate, pairwise
 from math import ceil
 
@@ -119,10 +120,9 @@ class SlotsHeld:
 
 def slots_clear_of(slots: Sequence[tuple[datetime, datetime]], booked: Sequence[tuple[datetime, datetime]],
                    contract: bool, config: MatchingConfig) -> int:
-    """How many of ``slots`` the ``booked`` periods do not rule out (``_ruled_out``)."""
-    ruled_out = _ruled_out(booked, contract, config)
-    return sum(1 for start, end in slots if not any(taken_start < end and start < taken_end
-                                                     for taken_start, taken_end in ruled_out))
+    """How many of ``slots`` the ``booked`` periods leave possible (``Clearance``)."""
+    clearance = Clearance(booked, config)
+    return sum(1 for start, end in slots if clearance.allows(start, end, contract))
 
 
 def no_fit_excludes(post: str, config: MatchingConfig) -> bool:
@@ -180,57 +180,106 @@ def most_slots_held(slots: Sequence[tuple[datetime, datetime]], kind: str, confi
     return min(apart, within_week)
 
 
-def windows_clear_of(windows: list[tuple[datetime, datetime]], held: Sequence[tuple[datetime, datetime]],
-                     contract: bool, config: MatchingConfig) -> list[tuple[datetime, datetime]]:
-    """The candidate's windows (merged, sorted) less what the periods he holds rule out
-    (``_ruled_out``). A slot outside them is never covered."""
-    return subtract(windows, _ruled_out(held, contract, config))
+class Clearance:
+    """Where one more period can go, given those a candidate holds, under the most lenient of the
+    adult and minor limits. A contract's period must not overlap them. A shift must not come
+    within a full rest of them either, nor meet a 7-day window they already fill to the weekly
+    limit (``ruled_out``), nor lie wholly inside one they fill beyond the limit less its own
+    length (``leaves_room``)."""
+
+    def __init__(self, held: Sequence[tuple[datetime, datetime]], config: MatchingConfig):
+        self.held, self.rest = held, _shortest_rest(config)
+        self.weeks = _HeldWeeks(held, config)
+        self.leaves_room = self.weeks.leaves_room
+        self._ruled_out: dict[bool, list[tuple[datetime, datetime]]] = {}  # by kind, when first asked
+
+    def ruled_out(self, contract: bool) -> list[tuple[datetime, datetime]]:
+        """Where no period of this kind may go, whatever its length (merged, sorted)."""
+        found = self._ruled_out.get(contract)
+        if found is None:
+            found = self._ruled_out[contract] = merge(self.held) if contract else merge(
+                [*((start - self.rest, end + self.rest) for start, end in self.held), *self.weeks.full()])
+        return found
+
+    def windows(self, windows: list[tuple[datetime, datetime]], contract: bool) -> list[tuple[datetime, datetime]]:
+        """The candidate's windows (merged, sorted) less what is ruled out for a period of this
+        kind, whatever its length: a slot not inside them is never covered."""
+        return subtract(windows, self.ruled_out(contract))
+
+    def allows(self, start: datetime, end: datetime, contract: bool) -> bool:
+        """Whether the engine may still give this slot (False only when it never would)."""
+        ruled_out = self.ruled_out(contract)
+        index = bisect_left(ruled_out, (end,)) - 1  # the last piece starting before the slot ends
+        if index >= 0 and ruled_out[index][1] > start:
+            return False
+        return contract or self.leaves_room(start, end)
 
 
-def _ruled_out(held: Sequence[tuple[datetime, datetime]], contract: bool,
-               config: MatchingConfig) -> list[tuple[datetime, datetime]]:
-    """Where one more period cannot go, given those a candidate holds, under the most lenient
-    of the adult and minor limits (merged, sorted): for a contract's periods, their own time;
-    for shifts, a full rest before and after them too, and every 7 days in which they already
-    reach the weekly limit."""
-    if contract:
-        return merge(held)
-    rest = _shortest_rest(config)
-    return merge([*((start - rest, end + rest) for start, end in held), *_full_weeks(held, config)])
+class _HeldWeeks:
+    """The hours the periods held fill in the 7-day window starting at any moment: linear in the
+    window's start between the moments when one of its edges meets a period's start or end.
+    Windows are found from those moments, their edges rounded inwards to the minute, so that
+    rounding never rules out a slot."""
 
+    def __init__(self, held: Sequence[tuple[datetime, datetime]], config: MatchingConfig):
+        self.limit = timedelta(hours=max(config.max_weekly_hours, config.minor_max_weekly_hours))
+        pieces = merge(held)
+        self.before = list(accumulate((end - start for start, end in pieces), initial=timedelta(0)))  # held before piece i
+        self.starts, self.ends = [start for start, _ in pieces], [end for _, end in pieces]
+        self.starts_refused: dict[timedelta, list[tuple[datetime, datetime]]] = {}  # by slot length
 
-def _full_weeks(held: Sequence[tuple[datetime, datetime]], config: MatchingConfig) -> list[tuple[datetime, datetime]]:
-    """The union of the 7-day windows in which the shifts held already make the weekly limit: a
-    shift meeting one of them breaks it (e.g. around a week-long contract). Window edges are
-    rounded inwards to the minute, so that rounding never rules out a slot."""
-    limit = timedelta(hours=max(config.max_weekly_hours, config.minor_max_weekly_hours))
-    pieces = merge(held)
-    before = list(accumulate((end - start for start, end in pieces), initial=timedelta(0)))  # held before piece i
-    if before[-1] < limit:
-        return []
-    starts, ends = [start for start, _ in pieces], [end for _, end in pieces]
+    def full(self) -> list[tuple[datetime, datetime]]:
+        """The union of the 7-day windows already filled to the limit: a shift meeting one breaks it
+        (e.g. around a week-long contract)."""
+        return merge((first, last + WEEK) for first, last in self._starts_over(self.limit, strict=False))
 
-    def hours_from(moment: datetime) -> timedelta:  # held in [moment, moment + 7 days)
+    def leaves_room(self, start: datetime, end: datetime) -> bool:
+        """False when a 7-day window holding the whole slot is filled beyond the limit less the
+        slot's length: the slot would break the limit there."""
+        length = end - start
+        refused = self.starts_refused.get(length)
+        if refused is None:
+            refused = self.starts_refused[length] = merge(
+                (first, last + WEEK - length) for first, last in self._starts_over(self.limit - length, strict=True))
+        index = bisect_right(refused, (start, datetime.max)) - 1
+        return index < 0 or start > refused[index][1]
+
+    @cached_property
+    def _turns(self) -> list[datetime]:
+        """The window starts where one of its edges meets a piece's start or end."""
+        return sorted({moment for start, end in zip(self.starts, self.ends, strict=True)
+                       for moment in (start, end, start - WEEK, end - WEEK)})
+
+    def _hours_from(self, moment: datetime) -> timedelta:
+        """Held in [moment, moment + 7 days)."""
         until = moment + WEEK
-        first, last = bisect_right(ends, moment), bisect_left(starts, until)  # the pieces meeting it
+        first, last = bisect_right(self.ends, moment), bisect_left(self.starts, until)  # the pieces meeting it
         if first >= last:
             return timedelta(0)
-        return (before[last] - before[first] - max(timedelta(0), moment - starts[first])
-                - max(timedelta(0), ends[last - 1] - until))
+        return (self.before[last] - self.before[first] - max(timedelta(0), moment - self.starts[first])
+                - max(timedelta(0), self.ends[last - 1] - until))
 
-    # Those hours are linear in the window's start between the moments when one of its edges
-    # meets a piece's start or end.
-    turns = sorted({moment for start, end in pieces for moment in (start, end, start - WEEK, end - WEEK)})
-    found = []
-    for (left, at_left), (right, at_right) in pairwise((moment, hours_from(moment)) for moment in turns):
-        if at_left < limit and at_right < limit:
-            continue
-        first = left if at_left >= limit else left + (right - left) * ((limit - at_left) / (at_right - at_left))
-        last = right if at_right >= limit else left + (right - left) * ((at_left - limit) / (at_left - at_right))
-        first, last = _minute_up(first), _minute_down(last)
-        if first <= last:
-            found.append((first, last + WEEK))
-    return merge(found)
+    def _starts_over(self, threshold: timedelta, strict: bool) -> list[tuple[datetime, datetime]]:
+        """[first, last] ranges of the window starts whose hours reach ``threshold`` (exceed it
+        when ``strict``), rounded inwards to the minute."""
+        if self.before[-1] < threshold or (strict and self.before[-1] == threshold):
+            return []
+
+        def over(hours: timedelta) -> bool:
+            return hours > threshold if strict else hours >= threshold
+
+        found = []
+        for (left, at_left), (right, at_right) in pairwise((moment, self._hours_from(moment)) for moment in self._turns):
+            if not (over(at_left) or over(at_right)):
+                continue
+            # Where the line crosses the threshold: reached there, not exceeded.
+            first = left if over(at_left) else left + (right - left) * ((threshold - at_left) / (at_right - at_left))
+            last = right if over(at_right) else left + (right - left) * ((at_left - threshold) / (at_left - at_right))
+            first = _minute_up(first) if over(at_left) or not strict else _minute_down(first) + timedelta(minutes=1)
+            last = _minute_down(last) if over(at_right) or not strict else _minute_up(last) - timedelta(minutes=1)
+            if first <= last:
+                found.append((first, last))
+        return found
 
 
 def _minute_up(moment: datetime) -> datetime:

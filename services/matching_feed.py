@@ -804,8 +804,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     windows = [(w.start, w.end) for w in candidate.availability]
     if not windows:
         return []
-    held = [(b.start, b.end) for b in candidate.busy]
-    clear = {contract: matching_bounds.windows_clear_of(windows, held, contract, config) for contract in (False, True)}
+    clearance = matching_bounds.Clearance([(b.start, b.end) for b in candidate.busy], config)
+    clear = {contract: clearance.windows(windows, contract) for contract in (False, True)}
     conditions = _need_conditions(profile, rules, local_now, kind, date_from, date_to)
     # No slot outside the span of his availability, or outside his hours of the week, can be covered.
     conditions += [NeedPlace.first_start < windows[-1][1], NeedPlace.last_end > windows[0][0]]
@@ -859,8 +859,10 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                       for fit, ids in by_fit.items()))], local_now)
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row, need_slots in needs:
-                windows = clear[row.kind in CONTRACT_KINDS]
-                inside = [slot for slot in need_slots if is_inside(*slot, windows)]
+                contract = row.kind in CONTRACT_KINDS
+                inside = [slot for slot in need_slots if is_inside(*slot, clear[contract])]
+                if not contract:
+                    inside = [slot for slot in inside if clearance.leaves_room(*slot)]
                 if inside:  # none of its open slots in his availability: the engine would exclude it
                     held = 1 if len(inside) == 1 else matching_bounds.most_slots_held(inside, row.kind, config)
                     distance = distances[row.establishment_id]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 import matching
 from matching.timeslots import is_inside, merge
-from matching.worktime import _worst_week
+from matching.worktime import WorkLimits, _worst_week, shift_conflict
 from models import AvailabilityRule, CandidateProfile, Commune
 from models.enums import AvailabilityKind
 from services import matching_bounds, matching_feed
@@ -213,8 +213,8 @@ def test_slots_too_close_to_a_held_shift_are_left_out_of_the_bound():
     day = datetime(2027, 7, 5)
     windows = [(day, day + timedelta(days=3))]
     held = [(day + timedelta(hours=7), day + timedelta(hours=19))]  # day 1, 07:00-19:00
-    shift_windows = matching_bounds.windows_clear_of(windows, held, False, config)
-    contract_windows = matching_bounds.windows_clear_of(windows, held, True, config)
+    clearance = matching_bounds.Clearance(held, config)
+    shift_windows, contract_windows = clearance.windows(windows, False), clearance.windows(windows, True)
     assert shift_windows == [(day + timedelta(hours=30), day + timedelta(days=3))]  # from 06:00 the next day
     assert contract_windows == [(day, day + timedelta(hours=7)), (day + timedelta(hours=19), day + timedelta(days=3))]
     candidate = matching.Candidate(id="c", public="professional", birth_date=date(1990, 1, 1), lat=47.2, lon=-1.55,
@@ -225,6 +225,7 @@ def test_slots_too_close_to_a_held_shift_are_left_out_of_the_bound():
         need = matching.Need(id="n", kind="shift", qualification="AS", lat=47.2, lon=-1.55, slots=(slot,))
         assert matching.evaluate(need, candidate).covered_slots == int(covered)
         assert is_inside(slot.start, slot.end, shift_windows) is covered
+        assert clearance.allows(slot.start, slot.end, False) is covered
 
 
 def test_the_tight_qualification_is_the_engines_own():
@@ -255,7 +256,7 @@ def test_a_week_already_full_rules_out_any_more_shift_in_it():
     monday = datetime(2027, 7, 12)
     contract = [(monday, monday + timedelta(days=7))]
     day = datetime(2027, 7, 1)
-    windows = matching_bounds.windows_clear_of([(day, day + timedelta(days=40))], contract, False, config)
+    windows = matching_bounds.Clearance(contract, config).windows([(day, day + timedelta(days=40))], False)
     assert windows == [(day, monday - timedelta(days=5)), (monday + timedelta(days=12), day + timedelta(days=40))]
     for start, ruled_out in ((monday - timedelta(days=5, hours=8), False), (monday - timedelta(days=5, hours=7, minutes=59), True),
                              (monday + timedelta(days=12), False), (monday + timedelta(days=11, hours=23, minutes=59), True)):
@@ -264,7 +265,7 @@ def test_a_week_already_full_rules_out_any_more_shift_in_it():
         assert (_worst_week(*shift, contract, WEEKLY_LIMIT) > WEEKLY_LIMIT) is ruled_out
     almost = [(monday + timedelta(days=d, hours=8), monday + timedelta(days=d, hours=20)) for d in range(3)]
     almost.append((monday + timedelta(days=3, hours=8), monday + timedelta(days=3, hours=19, minutes=59)))
-    assert matching_bounds._full_weeks(almost, config) == []
+    assert matching_bounds._HeldWeeks(almost, config).full() == []
 
 
 @settings(max_examples=300, deadline=None)
@@ -278,5 +279,45 @@ def test_a_shift_in_a_full_week_is_one_the_engine_refuses(booked, start_minute, 
     start = origin + timedelta(minutes=start_minute)
     end = start + timedelta(minutes=minutes)
     assume(all(e <= start or s >= end for s, e in held))  # the engine checks overlaps first
-    if any(s < end and start < e for s, e in matching_bounds._full_weeks(held, matching.DEFAULT_CONFIG)):
+    if any(s < end and start < e for s, e in matching_bounds._HeldWeeks(held, matching.DEFAULT_CONFIG).full()):
         assert _worst_week(start, end, held, WEEKLY_LIMIT) > WEEKLY_LIMIT
+
+
+def test_a_shift_that_would_overfill_a_week_holding_it_is_ruled_out():
+    """40 h booked Monday to Thursday (10 h a day): a 9 h shift lying in a 7-day window holding
+    more than 39 h of them breaks the 48 h. After them, the last such start is Sunday 23:59 (the
+    window from Monday 08:59 holds 39 h 01); from midnight every window holding the shift has
+    48 h at most. Before them, the first is the Thursday before at 17:01 (the window from then
+    holds 39 h 01). The engine agrees at the minute; a contract's period is not held to it; an
+    8 h shift fits."""
+    config = matching.DEFAULT_CONFIG
+    monday = datetime(2027, 7, 12)
+    booked = [(monday + timedelta(days=d, hours=8), monday + timedelta(days=d, hours=18)) for d in range(4)]
+    clearance = matching_bounds.Clearance(booked, config)
+    assert clearance.ruled_out(False) == merge((start - timedelta(hours=11), end + timedelta(hours=11))
+                                               for start, end in booked)  # no full week: 40 h
+    next_monday = monday + timedelta(days=7)
+    thursday_before = monday - timedelta(days=4)
+    for start, hours, ruled_out in ((next_monday - timedelta(minutes=1), 9, True), (next_monday, 9, False),
+                                    (next_monday - timedelta(hours=2), 9, True), (next_monday - timedelta(hours=2), 8, False),
+                                    (thursday_before + timedelta(hours=17), 9, False),
+                                    (thursday_before + timedelta(hours=17, minutes=1), 9, True)):
+        end = start + timedelta(hours=hours)
+        assert clearance.allows(start, end, False) is not ruled_out, (start, hours)
+        assert (_worst_week(start, end, booked, WEEKLY_LIMIT) > WEEKLY_LIMIT) is ruled_out
+        assert clearance.allows(start, end, True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 24 * 30), st.integers(1, 24 * 8)), max_size=10),
+       st.integers(0, 24 * 30 * 60), st.integers(1, 12 * 60), st.sampled_from([16, 30]))
+def test_a_shift_the_bookings_rule_out_is_one_the_engine_refuses(booked, start_minute, minutes, age):
+    """Against the engine's own working-time check, for an adult and for a minor: a shift the
+    clearance rules out always breaks a limit (the bound never rules out what the engine gives)."""
+    config = matching.DEFAULT_CONFIG
+    origin = datetime(2027, 7, 1)
+    held = merge([(origin + timedelta(hours=at), origin + timedelta(hours=at + length)) for at, length in booked])
+    start = origin + timedelta(minutes=start_minute)
+    end = start + timedelta(minutes=minutes)
+    if not matching_bounds.Clearance(held, config).allows(start, end, False):
+        assert shift_conflict(start, end, held, WorkLimits.for_age(age, config)) is not None
