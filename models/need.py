@@ -94,8 +94,8 @@ class NeedPlace(Base):
     ``ix_need_place`` instead of from need rows spread over the table, most of which his hours,
     the dates or the status leave out.
 
-    Derived from ``need`` (services.need_summary keeps it in step); the row goes when the need is
-    no longer open.
+    Derived from ``need`` and its slots (services.need_summary keeps it in step); the row goes
+    when the need is no longer open.
     """
 
     __tablename__ = "need_place"
@@ -113,6 +113,9 @@ class NeedPlace(Base):
     nurse_on_duty: Mapped[bool] = mapped_column(Boolean)
     positions: Mapped[int] = mapped_column(Integer)
     weekly_hours: Mapped[float | None] = mapped_column(Float)
+    # Its open slots' times (services.need_summary.encode_slots), soonest first: read with the row,
+    # so that recommendations join no slot rows.
+    open_slots: Mapped[str] = mapped_column(Text, server_default="")
 
 
 # Copied from the need (services.need_summary); all of them in the index, which then answers a

@@ -236,7 +236,7 @@ def release(session, assignment: Assignment, state: AssignmentState, *, actor: U
                                                  Need.__table__.c.status == NeedStatus.FILLED.value)
                     .values(status=NeedStatus.OPEN.value, filled_at=None))
     session.flush()
-    need_summary.refresh(session.connection(), [assignment.need_id])  # the ORM did not see it reopen
+    need_summary.refresh(session.connection(), [assignment.need_id])  # the ORM saw neither the position nor the reopening
     session.expire(assignment.slot, ["filled"])
     session.expire(assignment.need, ["status", "filled_at"])
 
@@ -284,6 +284,7 @@ def _book(session, application: Application, slot_ids: Sequence[int] | None, *, 
     session.add_all(booked)
     session.flush()
     _mark_filled_if_complete(session, need, now)
+    need_summary.refresh(session.connection(), [need.id])  # the positions taken, which the ORM did not see
     return booked
 
 

@@ -76,7 +76,7 @@ from models import (
 )
 from models.base import EnumCode
 from models.enums import AssignmentState, AvailabilityKind, FrenchLevel, NeedKind, Public
-from services import candidate_summary, matching_bounds, week_hours
+from services import candidate_summary, matching_bounds, need_summary, week_hours
 from services.availability import windows_for
 from services.localtime import paris_from_utc
 
@@ -856,7 +856,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                 NeedPlace.qualification_code.in_(sorted({code for fit in by_fit for code in posts[fit]}))]
             needs = _needs_of(session, conditions + every + [
                 or_(*(and_(_among(session, NeedPlace.establishment_id, ids), _among(session, NeedPlace.qualification_code, posts[fit]))
-                      for fit, ids in by_fit.items()))], local_now)
+                      for fit, ids in by_fit.items()))])
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row, need_slots in needs:
                 contract = row.kind in CONTRACT_KINDS
@@ -912,21 +912,14 @@ def _establishments_in_reach(session, candidate: matching.Candidate, reach: floa
     return places
 
 
-def _needs_of(session, conditions, local_now: datetime) -> list[tuple[Any, list[tuple[datetime, datetime]]]]:
-    """The needs meeting ``conditions`` that have open slots, each with those slots as (start,
-    end), in one query. Its rows, a need's slots in a run, are read by position: thousands of
-    them, where a column's name costs four times as much."""
-    needs: list[tuple[Any, list[tuple[datetime, datetime]]]] = []
-    need_id = None
-    for row in _rows(session, select(*NEED_COLUMNS, Slot.start, Slot.end)
-                     .select_from(NeedPlace).join(Establishment, Establishment.id == NeedPlace.establishment_id)
-                     .join(Slot, Slot.need_id == NeedPlace.need_id)
-                     .where(*conditions, *_open_slot(Slot, local_now))
-                     .order_by(NeedPlace.need_id, Slot.start, Slot.id)):
-        if row[0] != need_id:
-            need_id, slots = row[0], []
-            needs.append((row, slots))
-        slots.append((row[-2], row[-1]))
+def _needs_of(session, conditions) -> list[tuple[Any, list[tuple[datetime, datetime]]]]:
+    """The needs meeting ``conditions`` that have open slots, each with those slots (start, end),
+    in one query of need_place alone."""
+    needs = []
+    for row in _rows(session, select(*NEED_COLUMNS, NeedPlace.open_slots).select_from(NeedPlace)
+                     .join(Establishment, Establishment.id == NeedPlace.establishment_id).where(*conditions)):
+        if row.open_slots:
+            needs.append((row, need_summary.decode_slots(row.open_slots)))
     return needs
 
 

@@ -62,14 +62,15 @@ def test_the_check_does_see_a_difference(migrated_url):
 
 
 def test_the_database_of_the_run_knows_where_candidates_live(_schema):
-    """Migrated to 0006: the place indexes start with the grid square and carry the match
+    """Migrated to 0007: the place indexes start with the grid square and carry the match
     summary and the profile's conditions, an establishment's needs are indexed by post, and so
-    are the open needs' narrow rows; on PostgreSQL (CI) the planner has statistics on latitude
-    and longitude together."""
+    are the open needs' narrow rows, which hold their open slots' times; on PostgreSQL (CI) the
+    planner has statistics on latitude and longitude together."""
     engine = create_engine(_schema)
     try:
         with engine.connect() as connection:
-            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
+            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0007"
+            assert "open_slots" in {column["name"] for column in inspect(connection).get_columns("need_place")}
             open_needs = next(index for index in inspect(connection).get_indexes("need_place")
                               if index["name"] == "ix_need_place")
             assert open_needs["column_names"][:3] == ["establishment_id", "qualification_code", "first_start"]
@@ -173,6 +174,29 @@ def test_open_needs_get_their_narrow_row_from_the_upgrade(tmp_path):
                 "slot_hours_1, slot_hours_2, min_french_level, requires_driving_licence, positions FROM need_place")).all()
     assert [tuple(row) for row in rows] == [(1, 1, "AS", "2027-01-04 07:00:00.000000", "shift", "2027-01-04 19:00:00.000000",
                                              5, 6, 7, "B1", 1, 2)]
+
+
+def test_open_needs_get_their_open_slots_from_the_upgrade(tmp_path):
+    """A database at 0006 with two open needs in need_place and a closed one: 0007 gives each open
+    need the times of its slots with a free position, soonest first, and nothing to the need
+    whose slots are all taken."""
+    monday = datetime(2027, 1, 4, 7)
+    with _database_at(tmp_path, "0006") as (url, engine):
+        with engine.begin() as connection:
+            tables = _reflected(connection)
+            for need_id in (1, 2):
+                _insert(connection, tables["need_place"], need_id=need_id)
+            for slot_id, need_id, day, filled in ((1, 1, 2, 0), (2, 1, 0, 1), (3, 1, 1, 0), (4, 2, 0, 2), (5, 3, 0, 0)):
+                _insert(connection, tables["slot"], id=slot_id, need_id=need_id, start=monday + timedelta(days=day),
+                        end=monday + timedelta(days=day, hours=12), positions=2, filled=filled)
+        upgrade(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT need_id, open_slots FROM need_place ORDER BY need_id")).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "2027-01-04T07:00:00|2027-01-04T19:00:00,2027-01-05T07:00:00|2027-01-05T19:00:00,"
+            "2027-01-06T07:00:00|2027-01-06T19:00:00"),
+        (2, ""),
+    ]
 
 
 @contextmanager

@@ -66,6 +66,36 @@ def test_a_filled_need_leaves_and_comes_back_when_a_booking_is_cancelled(build, 
     assert need.status == NeedStatus.OPEN and place(db, need) is not None
 
 
+def open_slots(db, need) -> list[tuple[datetime, datetime]]:
+    text = db.scalar(select(NeedPlace.open_slots).where(NeedPlace.need_id == need.id))
+    return need_summary.decode_slots(text)
+
+
+def test_the_open_slots_follow_bookings_and_edits(build, db):
+    """Positions are taken and freed by conditional UPDATEs the ORM does not see: a slot leaves the
+    row when its last position is booked and comes back when the booking is cancelled; a slot
+    added, moved or deleted through the ORM moves with it."""
+    manager = build.manager()
+    night = datetime.combine(BASE_DAY, time(21))
+    times = [(night + timedelta(days=day), night + timedelta(days=day, hours=10)) for day in (2, 0, 1)]
+    need = build.need(manager.establishments[0], slots=times)
+    assert open_slots(db, need) == sorted(times)
+    application = applications.apply(db, build.candidate(), need, now=NOW)
+    first = next(slot for slot in need.slots if slot.start == night)
+    [assignment] = applications.accept(db, manager, application, slot_ids=[first.id], now=NOW)
+    db.flush()
+    assert need.status == NeedStatus.OPEN and open_slots(db, need) == sorted(times)[1:]
+    applications.cancel_assignment(db, manager, assignment, reason="Imprévu", now=NOW)
+    db.flush()
+    assert open_slots(db, need) == sorted(times)
+    later = next(slot for slot in need.slots if slot.start == night + timedelta(days=2))
+    later.start, later.end = later.start + timedelta(days=7), later.end + timedelta(days=7)
+    db.delete(first)
+    db.flush()
+    assert open_slots(db, need) == [(night + timedelta(days=1), night + timedelta(days=1, hours=10)),
+                                    (night + timedelta(days=9), night + timedelta(days=9, hours=10))]
+
+
 def test_an_edited_need_moves_its_row_and_a_deleted_one_takes_it_along(build, db):
     need = build.need()
     later = need.first_start + timedelta(days=3)
