@@ -164,8 +164,8 @@ class StoryWriter:
             "updated_at": max([created, published or created, *accepted_times, *(t for k, t in times.items() if k.endswith("_at") and t)]),
         }
         writer.add(NEEDS, row)
-        open_slots = [times for times, count in zip(draft.slots, filled, strict=True) if count < draft.positions]
-        if (place := place_row(row, sorted(open_slots, key=lambda times: times[0]))) is not None:
+        open_slots = [period for period, count in zip(draft.slots, filled, strict=True) if count < draft.positions]
+        if (place := place_row(row, sorted(open_slots, key=lambda period: period[0]))) is not None:
             writer.add(NEED_PLACES, place)
         writer.checkpoint()
         return need_id
