@@ -859,10 +859,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
                       for fit, ids in by_fit.items()))])
             read, chunk = read + chunk, min(2 * chunk, MOST_PLACES)
             for row, need_slots in needs:
-                contract = row.kind in CONTRACT_KINDS
-                inside = [slot for slot in need_slots if is_inside(*slot, clear[contract])]
-                if not contract:
-                    inside = [slot for slot in inside if clearance.leaves_room(*slot)]
+                inside = _slots_left(need_slots, row.kind in CONTRACT_KINDS, clear, clearance)
                 if inside:  # none of its open slots in his availability: the engine would exclude it
                     held = 1 if len(inside) == 1 else matching_bounds.most_slots_held(inside, row.kind, config)
                     distance = distances[row.establishment_id]
@@ -910,6 +907,14 @@ def _establishments_in_reach(session, candidate: matching.Candidate, reach: floa
         if distance <= reach + ROUNDING_MARGIN_KM:
             places.append((round(distance, 1), place_id))
     return places
+
+
+def _slots_left(slots: list[tuple[datetime, datetime]], contract: bool, clear: dict,
+                clearance: matching_bounds.Clearance) -> list[tuple[datetime, datetime]]:
+    """The slots inside his windows less what his bookings rule out (``clear``, by kind), and
+    for a shift, those that leave the week's hours room: the only ones the engine may cover."""
+    inside = [slot for slot in slots if is_inside(*slot, clear[contract])]
+    return inside if contract else [slot for slot in inside if clearance.leaves_room(*slot)]
 
 
 def _needs_of(session, conditions) -> list[tuple[Any, list[tuple[datetime, datetime]]]]:
