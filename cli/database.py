@@ -37,17 +37,15 @@ def db_upgrade() -> None:
 @click.command("refresh-summaries")
 @with_appcontext
 def refresh_summaries() -> None:
-    """Recompute every candidate's match summary (services.candidate_summary), the hours of the
-    week of every need and slot (e.g. after migrations 0003 and 0004), and the open needs' rows
-    of need_place (services.need_summary)."""
+    """Recompute every candidate's match summary (services.candidate_summary) and the open needs'
+    rows of need_place (services.need_summary)."""
     from extensions import db
-    from services import candidate_summary, need_summary, needs
+    from services import candidate_summary, need_summary
 
     count = candidate_summary.refresh(db.session.connection())
-    need_count = needs.refresh_slot_hours(db.session.connection())
-    need_summary.refresh(db.session.connection())
+    need_count = need_summary.refresh(db.session.connection())
     db.session.commit()
-    click.echo(f"{count} profils et {need_count} besoins recalculés.")
+    click.echo(f"{count} profils et {need_count} besoins ouverts recalculés.")
 
 
 commands = [db_upgrade, refresh_summaries]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, EnumCode, TimestampMixin
 from models.enums import CONTRACT_KINDS, ContractType, FrenchLevel, NeedKind, NeedStatus
 from models.establishment import Establishment
 from models.qualification import QualificationRef
-from services.week_hours import ANY_PART, slot_own_hours  # every hour, until the slots are known
 
 
 class Need(TimestampMixin, Base):
@@ -35,11 +34,6 @@ class Need(TimestampMixin, Base):
     # Copied from the slots so that lists sort and filter without a join.
     first_start: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     last_end: Mapped[datetime | None] = mapped_column(DateTime)
-    # The hours of the week the slots touch (services.week_hours, three parts): recommendations
-    # skip a need none of whose hours a candidate may be available.
-    slot_hours_0: Mapped[int] = mapped_column(BigInteger, default=ANY_PART, server_default=str(ANY_PART))
-    slot_hours_1: Mapped[int] = mapped_column(BigInteger, default=ANY_PART, server_default=str(ANY_PART))
-    slot_hours_2: Mapped[int] = mapped_column(BigInteger, default=ANY_PART, server_default=str(ANY_PART))
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
     filled_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -74,12 +68,6 @@ class Slot(Base):
     end: Mapped[datetime] = mapped_column(DateTime)
     positions: Mapped[int] = mapped_column(Integer, default=1)
     filled: Mapped[int] = mapped_column(Integer, default=0)
-    # The hours of the week the slot touches (services.week_hours, three parts), computed on
-    # insert from start and end: recommendations read only the slots a candidate's hours hold.
-    # 0 (rows from before migration 0004, until ``flask refresh-summaries``) is held by any hours.
-    hours_0: Mapped[int] = mapped_column(BigInteger, default=slot_own_hours(0), server_default="0")
-    hours_1: Mapped[int] = mapped_column(BigInteger, default=slot_own_hours(1), server_default="0")
-    hours_2: Mapped[int] = mapped_column(BigInteger, default=slot_own_hours(2), server_default="0")
 
     need: Mapped[Need] = relationship(back_populates="slots")
 
@@ -105,9 +93,6 @@ class NeedPlace(Base):
     first_start: Mapped[datetime] = mapped_column(DateTime)
     kind: Mapped[NeedKind] = mapped_column(EnumCode(NeedKind))
     last_end: Mapped[datetime] = mapped_column(DateTime)
-    slot_hours_0: Mapped[int] = mapped_column(BigInteger)
-    slot_hours_1: Mapped[int] = mapped_column(BigInteger)
-    slot_hours_2: Mapped[int] = mapped_column(BigInteger)
     min_french_level: Mapped[FrenchLevel | None] = mapped_column(EnumCode(FrenchLevel))
     requires_driving_licence: Mapped[bool] = mapped_column(Boolean)
     nurse_on_duty: Mapped[bool] = mapped_column(Boolean)
@@ -116,15 +101,20 @@ class NeedPlace(Base):
     # Its open slots' times (services.need_summary.encode_slots), soonest first: read with the row,
     # so that recommendations join no slot rows.
     open_slots: Mapped[str] = mapped_column(Text, server_default="")
+    # The weekdays its open slots start on and the hours of the day all of them touch
+    # (services.week_hours.open_day_columns): what a candidate's hours of the week must hold.
+    open_days: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    open_shape: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
-# Copied from the need (services.need_summary); all of them in the index, which then answers a
-# read alone on SQLite.
-NEED_PLACE_COPIED = ("kind", "last_end", "slot_hours_0", "slot_hours_1", "slot_hours_2", "min_french_level",
-                     "requires_driving_licence", "nurse_on_duty", "positions", "weekly_hours")
-# An establishment's open needs of a post, soonest first.
+# Copied from the need (services.need_summary).
+NEED_PLACE_COPIED = ("kind", "last_end", "min_french_level", "requires_driving_licence", "nurse_on_duty", "positions",
+                     "weekly_hours")
+# An establishment's open needs of a post, soonest first, with every column a read tests: SQLite
+# tests them in the index and looks up only the rows kept.
 Index("ix_need_place", NeedPlace.establishment_id, NeedPlace.qualification_code, NeedPlace.first_start,
-      NeedPlace.need_id, *(getattr(NeedPlace, name) for name in NEED_PLACE_COPIED))
+      NeedPlace.need_id, *(getattr(NeedPlace, name) for name in NEED_PLACE_COPIED), NeedPlace.open_days,
+      NeedPlace.open_shape)
 Index("ix_slot_start", Slot.start)
 Index("ix_need_status_first_start", Need.status, Need.first_start)
 # An establishment's open needs to come: recommendations read them establishment by establishment.

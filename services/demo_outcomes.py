@@ -31,7 +31,6 @@ from services.demo_catalog import Calendar, Place
 from services.demo_needs import Draft
 from services.demo_people import Seeker
 from services.need_summary import place_row
-from services.week_hours import slot_columns, slot_hours_columns
 
 NEEDS, SLOTS, APPLICATIONS = Need.__table__, Slot.__table__, Application.__table__
 NEED_PLACES = NeedPlace.__table__
@@ -150,7 +149,7 @@ class StoryWriter:
         status, times = self._status(outcome, draft, filled, published, accepted_times, first_start, last_end)
         for slot_id, (start, end), count in zip(slot_ids, draft.slots, filled, strict=True):
             writer.add(SLOTS, {"id": slot_id, "need_id": need_id, "start": start, "end": end,
-                               "positions": draft.positions, "filled": count, **slot_columns(start, end)})
+                               "positions": draft.positions, "filled": count})
         row = {
             "id": need_id, "establishment_id": site.id, "created_by_id": site.manager_id, "kind": draft.kind.value,
             "qualification_code": draft.qualification, "title": draft.title, "description": draft.description,
@@ -159,7 +158,6 @@ class StoryWriter:
             "requires_driving_licence": draft.requires_driving_licence, "nurse_on_duty": draft.nurse_on_duty,
             "contract_type": draft.contract_type.value, "pay": draft.pay, "urgent": draft.urgent, "status": status.value,
             "first_start": first_start, "last_end": last_end, "published_at": published, **times,
-            **slot_hours_columns(draft.slots),
             "duplicated_from_id": None, "last_alert_at": None, "created_at": created,
             "updated_at": max([created, published or created, *accepted_times, *(t for k, t in times.items() if k.endswith("_at") and t)]),
         }

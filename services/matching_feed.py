@@ -44,7 +44,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 import matching
 from matching import (
@@ -236,7 +236,7 @@ def rank_for_need(session, need: Need, *, now: datetime, limit: int = 50,
     slots = open_slots(need, now)
     if not slots:
         return []
-    _without_parallel_workers(session)
+    _for_index_lookups(session)
     config = engine_config(session)
     try:
         engine_need = need_to_engine(need, slots)
@@ -793,6 +793,7 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     establishment left could give a need that enters the list. Needs are read as plain rows; one
     none of whose open slots lies in the candidate's availability is dropped before the engine.
     """
+    _for_index_lookups(session)
     config = engine_config(session)
     rules = config.qualification_rules
     reach = min(profile.radius_km, max_km) if max_km is not None else profile.radius_km
@@ -810,15 +811,8 @@ def recommend_for_candidate(session, profile: CandidateProfile, *, now: datetime
     # No slot outside the span of his availability, or outside his hours of the week, can be covered.
     conditions += [NeedPlace.first_start < windows[-1][1], NeedPlace.last_end > windows[0][0]]
     hours = week_hours.from_hex(profile.week_hours)
-    if hours != week_hours.ANY_HOUR:  # a need with an open slot his hours of the week hold
-        held_slot = aliased(Slot)
-        # A count, not EXISTS: PostgreSQL would make EXISTS a join and, misjudging the bit tests
-        # as very selective, start from a scan of every slot; a count stays a lookup per need.
-        conditions += [week_hours.meets((NeedPlace.slot_hours_0, NeedPlace.slot_hours_1, NeedPlace.slot_hours_2), hours),
-                       select(func.count()).where(
-                           held_slot.need_id == NeedPlace.need_id, *_open_slot(held_slot, local_now),
-                           week_hours.within((held_slot.hours_0, held_slot.hours_1, held_slot.hours_2), hours))
-                       .scalar_subquery() > 0]
+    if hours != week_hours.ANY_HOUR:  # a need with an open slot his hours of the week may hold
+        conditions.append(week_hours.may_hold_one(NeedPlace.open_days, NeedPlace.open_shape, hours))
     fits = {post: matching_bounds.qualification_bound(
         matching_bounds.declared_fit(*post, candidate.qualifications, rules), bool(candidate.qualification_text),
         *post, rules, config) for post in ((code, nurse) for code in rules.codes for nurse in (False, True))}
@@ -928,10 +922,6 @@ def _needs_of(session, conditions) -> list[tuple[Any, list[tuple[datetime, datet
     return needs
 
 
-def _open_slot(slot, local_now: datetime) -> list:
-    return [slot.filled < slot.positions, slot.start >= local_now]
-
-
 def _row_to_engine(row, slots: list[tuple[datetime, datetime]]) -> matching.Need:
     return matching.Need(
         id=str(row.id), kind=row.kind, qualification=row.qualification_code, lat=row.lat, lon=row.lon,
@@ -1025,12 +1015,15 @@ def _among(session, column, values: Iterable, *, outside: bool = False) -> Colum
     return column.not_in(values) if outside else column.in_(values)
 
 
-def _without_parallel_workers(session) -> None:
-    """On PostgreSQL, no parallel workers for the rest of the transaction: the feed's reads are
-    index lookups of a few hundred rows, which the planner, pricing each random read as from
-    disk, would hand to workers that take longer to start (a few ms) than the read itself."""
+def _for_index_lookups(session) -> None:
+    """On PostgreSQL, for the rest of the transaction, plan the feed's reads as the index lookups
+    of a few hundred cached rows they are: no parallel workers, which take longer to start (a few
+    ms) than the read itself; and a random read priced 1.1 (the usual value for data in memory
+    or on SSD) rather than 4 (a disk head's seek), at which the planner prefers to scan a whole
+    table than look a few hundred rows up."""
     if _on_postgresql(session):
-        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        session.execute(text("SELECT set_config('max_parallel_workers_per_gather', '0', true), "
+                             "set_config('random_page_cost', '1.1', true)"))
 
 
 def _on_postgresql(session) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from models import Need, NeedPlace, Slot
 from models.enums import NeedStatus
 from models.need import NEED_PLACE_COPIED
+from services import week_hours
 
 COPIED = ("establishment_id", "qualification_code", "first_start", *NEED_PLACE_COPIED)
 _WATCHED = (*COPIED, "status", "published_at")  # a change to any of them rewrites the row
@@ -37,7 +38,8 @@ def place_row(need: Mapping, open_slots: Sequence[tuple[datetime, datetime]]) ->
     soonest first; None unless the need is open and published."""
     if NeedStatus(need["status"]) != NeedStatus.OPEN or need["published_at"] is None or need["first_start"] is None:
         return None
-    return {"need_id": need["id"], **{name: need[name] for name in COPIED}, "open_slots": encode_slots(open_slots)}
+    return {"need_id": need["id"], **{name: need[name] for name in COPIED}, "open_slots": encode_slots(open_slots),
+            **week_hours.open_day_columns(open_slots)}
 
 
 def encode_slots(slots: Iterable[tuple[datetime, datetime]]) -> str:

@@ -6,11 +6,10 @@ engine's configuration, so the form and the matching never disagree.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 
 from matching.timeslots import add_months
 from models import Application, Assignment, Establishment, Need, QualificationRef, Slot, User
@@ -29,7 +28,6 @@ from services.applications import BookingRefused, release
 from services.localtime import paris_from_utc
 from services.matching_feed import engine_config
 from services.permissions import can_manage_establishment, can_manage_need, managed_establishment_ids
-from services.week_hours import slot_columns, slot_hours_columns
 
 MAX_SLOTS = 200
 MAX_SHIFT_HOURS = 24
@@ -178,33 +176,6 @@ def _kind_errors(session, kind: NeedKind, weekly_hours: float, period: tuple) ->
     return errors
 
 
-def refresh_slot_hours(connection) -> int:
-    """Recompute every slot's ``hours_*`` and every need's ``slot_hours_*`` from the slots (after
-    migrations 0003 and 0004); returns how many needs."""
-    slots: dict[int, list] = defaultdict(list)
-    slot_values = []
-    for slot_id, need_id, start, end in connection.execute(select(Slot.id, Slot.need_id, Slot.start, Slot.end)):
-        slots[need_id].append((start, end))
-        slot_values.append({"row_id": slot_id, **{f"new_{column}": part
-                                                  for column, part in slot_columns(start, end).items()}})
-    _update_rows(connection, Slot.__table__, slot_values)
-    _update_rows(connection, Need.__table__, [
-        {"row_id": need_id, **{f"new_{column}": part for column, part in slot_hours_columns(periods).items()}}
-        for need_id, periods in slots.items()])
-    return len(slots)
-
-
-def _update_rows(connection, table, values: list[dict]) -> None:
-    """UPDATE ``table`` by id (``row_id``), setting each column from its ``new_<column>`` value."""
-    if not values:
-        return
-    columns = [key.removeprefix("new_") for key in values[0] if key != "row_id"]
-    statement = update(table).where(table.c.id == bindparam("row_id")).values(
-        {column: bindparam(f"new_{column}") for column in columns})
-    for start in range(0, len(values), 5000):
-        connection.execute(statement, values[start:start + 5000])
-
-
 def create(session, manager: User, draft: NeedDraft, *, publish: bool, now: datetime) -> Need:
     """Save the need as a draft, or publish it at once (verified establishments only)."""
     establishment, slots = check(session, manager, draft, now=now)
@@ -215,7 +186,6 @@ def create(session, manager: User, draft: NeedDraft, *, publish: bool, now: date
         requires_driving_licence=draft.requires_driving_licence, nurse_on_duty=draft.nurse_on_duty,
         contract_type=draft.contract_type, pay=draft.pay.strip(), urgent=draft.urgent, status=NeedStatus.DRAFT,
         first_start=slots[0][0], last_end=max(end for _, end in slots), duplicated_from_id=draft.duplicated_from_id,
-        **slot_hours_columns(slots),
     )
     need.slots = [Slot(start=start, end=end, positions=draft.positions) for start, end in slots]
     session.add(need)

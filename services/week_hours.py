@@ -3,13 +3,13 @@
 A candidate's availability rules and a need's slots both fall in hours of the week; when a
 slot's hours are not all among a candidate's, his calendar cannot hold it, whatever the
 dates. Cheap to compare, so the ranking and the recommendations use it to skip, before any
-per-row work, what cannot fit (services.candidate_summary keeps the candidates' masks).
-In SQL a mask is three integers of 56 bits (``parts``), since databases handle 64 at most.
+per-row work, what cannot fit (services.candidate_summary keeps the candidates' masks,
+services.need_summary the open needs' days and shape).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from math import ceil
 
@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, and_, or_
 
 HOURS_IN_WEEK = 7 * 24
 ANY_HOUR = (1 << HOURS_IN_WEEK) - 1
-PART_BITS = 56
-ANY_PART = (1 << PART_BITS) - 1  # a part of ANY_HOUR: what a row holds before its mask is known
+SHAPE_HOURS = 56  # the hours of a slot's shape: from its day's 0 h to 8 h two days later (within a signed 64-bit integer)
+ANY_SHAPE = (1 << SHAPE_HOURS) - 1
 
 
 def hours_of(start: datetime, end: datetime) -> int:
@@ -47,37 +47,42 @@ def from_hex(text: str) -> int:
     return int(text, 16)
 
 
-def parts(mask: int) -> tuple[int, int, int]:
-    return tuple((mask >> (PART_BITS * index)) & ANY_PART for index in range(3))
+def day_shape(start: datetime, end: datetime) -> tuple[int, int]:
+    """The weekday of ``start`` and the hours [start, end) touches counted from that day's 0 h,
+    the first ``SHAPE_HOURS`` of them (hour ``n`` is bit ``n``): the same shift any day of the week
+    has one shape."""
+    return start.weekday(), _from_day(hours_of(start, end), start.weekday())
 
 
-def slot_hours_columns(slots: Iterable[tuple[datetime, datetime]]) -> dict[str, int]:
-    """A need's ``slot_hours_*`` columns from its (start, end) slots."""
-    return {f"slot_hours_{index}": part for index, part in enumerate(parts(hours_of_all(slots)))}
+def open_day_columns(slots: Iterable[tuple[datetime, datetime]]) -> dict[str, int]:
+    """A need's ``open_days`` (the weekdays its open slots start on, bit ``weekday``) and
+    ``open_shape`` (the hours every one of them touches, as ``day_shape`` counts them)."""
+    days, shape = 0, ANY_SHAPE
+    for start, end in slots:
+        day, own = day_shape(start, end)
+        days, shape = days | 1 << day, shape & own
+    return {"open_days": days, "open_shape": shape}
 
 
-def slot_columns(start: datetime, end: datetime) -> dict[str, int]:
-    """A slot's own ``hours_*`` columns."""
-    return {f"hours_{index}": part for index, part in enumerate(parts(hours_of(start, end)))}
+def may_hold_one(days, shape, mask: int) -> ColumnElement[bool]:
+    """A need whose open slots start on ``days`` and all touch the hours ``shape`` (columns, as
+    ``open_day_columns``) may have one that lies in ``mask``: on one of those days, ``mask`` holds
+    the shape. (Only may: the slots of one need can differ in shape.)"""
+    return or_(*(and_(days.op("&")(day_bits) != 0, shape.op("&")(ANY_SHAPE & ~room) == 0)
+                 for room, day_bits in rooms(mask).items()))
 
 
-def slot_own_hours(index: int):
-    """The column default of a slot's ``hours_<index>``, from the row's start and end (ORM and
-    Core inserts alike; a writer straight to the driver passes ``slot_columns``)."""
-    def default(context) -> int:
-        row = context.get_current_parameters()
-        return slot_columns(row["start"], row["end"])[f"hours_{index}"]
-
-    return default
-
-
-def meets(columns: Sequence, mask: int) -> ColumnElement[bool]:
-    """The row's mask (three part columns) has an hour in common with ``mask``."""
-    return or_(*(column.op("&")(part) != 0 for column, part in zip(columns, parts(mask), strict=True) if part))
+def rooms(mask: int) -> dict[int, int]:
+    """The hours a shape may use in ``mask`` (as ``day_shape`` counts them) -> the days (bit
+    ``weekday``) it may start on to use them."""
+    found: dict[int, int] = {}
+    for day in range(7):
+        room = _from_day(mask, day)
+        found[room] = found.get(room, 0) | 1 << day
+    return found
 
 
-def within(columns: Sequence, mask: int) -> ColumnElement[bool]:
-    """The row's mask (three part columns) has no hour outside ``mask``; a mask of 0 (not computed
-    yet) is within any."""
-    return and_(*(column.op("&")(ANY_PART & ~part) == 0 for column, part in zip(columns, parts(mask), strict=True)
-                  if part != ANY_PART))
+def _from_day(mask: int, day: int) -> int:
+    """The hours of ``mask`` counted from weekday ``day``'s 0 h (on past Sunday to Monday), the
+    first ``SHAPE_HOURS`` of them."""
+    return ((mask | mask << HOURS_IN_WEEK) >> day * 24) & ANY_SHAPE

@@ -33,7 +33,6 @@ from models.enums import (
 )
 from services.accounts import hash_password
 from services.identifiers import luhn_key
-from services.week_hours import slot_hours_columns
 
 PASSWORD = "Mot-de-passe-2026"
 _PASSWORD_HASH = None
@@ -122,8 +121,6 @@ class Builder:
         need.slots = [Slot(start=s, end=e, positions=positions) for s, e in slots]
         need.first_start = min(s for s, _ in slots)
         need.last_end = max(e for _, e in slots)
-        for column, value in slot_hours_columns(slots).items():  # as services.needs.create does
-            setattr(need, column, value)
         return self._save(need)
 
     def candidate(self, commune_code: str = "49007", qualifications=(("AS", None),), **fields) -> CandidateProfile:

@@ -12,7 +12,6 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, MetaData
 
 from cli.database import alembic_config, upgrade
 from models import Base
-from services.needs import refresh_slot_hours
 
 
 @pytest.fixture
@@ -62,19 +61,21 @@ def test_the_check_does_see_a_difference(migrated_url):
 
 
 def test_the_database_of_the_run_knows_where_candidates_live(_schema):
-    """Migrated to 0007: the place indexes start with the grid square and carry the match
+    """Migrated to 0008: the place indexes start with the grid square and carry the match
     summary and the profile's conditions, an establishment's needs are indexed by post, and so
-    are the open needs' narrow rows, which hold their open slots' times; on PostgreSQL (CI) the
-    planner has statistics on latitude and longitude together."""
+    are the open needs' narrow rows, which hold their open slots' times, days and shape; on
+    PostgreSQL (CI) the planner has statistics on latitude and longitude together."""
     engine = create_engine(_schema)
     try:
         with engine.connect() as connection:
-            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0007"
-            assert "open_slots" in {column["name"] for column in inspect(connection).get_columns("need_place")}
+            assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0008"
+            assert {"open_slots", "open_days", "open_shape"} <= {
+                column["name"] for column in inspect(connection).get_columns("need_place")}
             open_needs = next(index for index in inspect(connection).get_indexes("need_place")
                               if index["name"] == "ix_need_place")
             assert open_needs["column_names"][:3] == ["establishment_id", "qualification_code", "first_start"]
-            assert {"kind", "slot_hours_0", "min_french_level", "requires_driving_licence"} <= set(open_needs["column_names"])
+            assert {"kind", "open_days", "open_shape", "min_french_level", "requires_driving_licence"} <= set(
+                open_needs["column_names"])
             for table, name in (("candidate_profile", "ix_candidate_profile_place"),
                                 ("candidate_code_place", "ix_candidate_code_place")):
                 place = next(index for index in inspect(connection).get_indexes(table) if index["name"] == name)
@@ -114,26 +115,6 @@ def test_existing_candidates_get_their_summary_from_the_upgrade(tmp_path):
     assert [tuple(holder) for holder in holders] == [("*", 4739994, "|IDE|*|"), ("IDE", 4739994, "|IDE|*|")]
 
 
-def test_existing_slots_get_their_hours_from_a_refresh(tmp_path):
-    """A database at 0003 with a slot: 0004 leaves its hours of the week at 0 (held by any
-    hours, so recommendations skip nothing) until ``flask refresh-summaries`` computes them."""
-    tuesday_night = datetime(2027, 7, 13, 21)
-    with _database_at(tmp_path, "0003") as (url, engine):
-        with engine.begin() as connection:
-            tables = _reflected(connection)
-            _insert(connection, tables["need"], id=1)
-            _insert(connection, tables["slot"], need_id=1, start=tuesday_night,
-                    end=tuesday_night + timedelta(hours=10))
-        upgrade(url)
-        hours = text("SELECT hours_0, hours_1, hours_2 FROM slot")
-        with engine.begin() as connection:
-            before = tuple(connection.execute(hours).one())
-            assert refresh_slot_hours(connection) == 1
-            after = tuple(connection.execute(hours).one())
-    assert before == (0, 0, 0)
-    assert sum(part << (56 * index) for index, part in enumerate(after)) == sum(1 << hour for hour in range(45, 55))
-
-
 def test_existing_code_places_get_the_profiles_conditions(tmp_path):
     """A database at 0004 with two candidates' place rows: 0005 copies each one's French level,
     work authorization and driving licence from his profile."""
@@ -167,7 +148,7 @@ def test_open_needs_get_their_narrow_row_from_the_upgrade(tmp_path):
                         status=status, published_at=published, first_start=first_start, last_end=end,
                         min_french_level="B1", requires_driving_licence=True, positions=2, weekly_hours=None,
                         slot_hours_0=5, slot_hours_1=6, slot_hours_2=7)
-        upgrade(url)
+        upgrade(url, "0006")
         with engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT need_id, establishment_id, qualification_code, first_start, kind, last_end, slot_hours_0, "
@@ -197,6 +178,31 @@ def test_open_needs_get_their_open_slots_from_the_upgrade(tmp_path):
             "2027-01-06T07:00:00|2027-01-06T19:00:00"),
         (2, ""),
     ]
+
+
+def test_open_needs_get_their_days_and_shape_from_the_upgrade(tmp_path):
+    """A database at 0007: 0008 gives each open need the weekdays its open slots start on and the
+    hours of the day all of them touch, and drops the hours of the week of needs and slots."""
+    def hours(*numbers):
+        return sum(1 << number for number in numbers)
+
+    with _database_at(tmp_path, "0007") as (url, engine):
+        with engine.begin() as connection:
+            tables = _reflected(connection)
+            texts = {1: "2027-01-05T21:00:00|2027-01-06T07:00:00,2027-01-06T21:30:00|2027-01-07T07:00:00",  # Tue, Wed nights
+                     2: "2027-01-05T21:00:00|2027-01-06T07:00:00,2027-01-10T08:00:00|2027-01-10T20:00:00",  # a night, a Sunday day
+                     3: "2027-01-10T22:00:00|2027-01-18T06:00:00",  # a week and more, from Sunday night
+                     4: ""}
+            for need_id, text_value in texts.items():
+                _insert(connection, tables["need_place"], need_id=need_id, open_slots=text_value)
+        upgrade(url)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT need_id, open_days, open_shape FROM need_place ORDER BY need_id")).all()
+            columns = {table: {column["name"] for column in inspect(connection).get_columns(table)}
+                       for table in ("need", "slot", "need_place")}
+    night = hours(*range(21, 31))
+    assert [tuple(row) for row in rows] == [(1, 0b110, night), (2, 0b1000010, 0), (3, 0b1000000, (1 << 56) - 1), (4, 0, 0)]
+    assert not {"slot_hours_0", "hours_0"} & (columns["need"] | columns["slot"] | columns["need_place"])
 
 
 @contextmanager

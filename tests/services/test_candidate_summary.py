@@ -8,15 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, insert, select
 
-from models import AvailabilityRule, CandidateCodePlace, CandidateQualification, Commune, Slot
+from models import AvailabilityRule, CandidateCodePlace, CandidateQualification, Commune
 from models.enums import AvailabilityKind, Public
-from services import candidate_summary, matching_feed, week_hours
+from services import candidate_summary, matching_feed
 from services.availability import windows_for
 from services.candidate_summary import summary_of
 from services.matching_feed import rank_for_need
 from services.profile import ProfileInput, RuleInput, add_rule, remove_rule, save_profile
 from services.week_hours import ANY_HOUR, hours_of
-from tests.builders import BASE_DAY
 
 MONDAY = date(2027, 7, 5)
 NOW = datetime(2027, 7, 1, 8, 0)
@@ -76,38 +75,6 @@ def test_the_hours_of_a_slot_cross_midnight_and_the_week():
     sunday_night = datetime.combine(MONDAY + timedelta(days=6), time(22))
     assert hours_of(sunday_night, sunday_night + timedelta(hours=3)) == bits(6 * 24 + 22, 6 * 24 + 23, 0)
     assert hours_of(sunday_night, sunday_night + timedelta(minutes=1)) == bits(6 * 24 + 22)
-
-
-def test_a_slot_keeps_the_hours_it_touches_however_it_is_written(build, db):
-    """Computed on insert from start and end, through the ORM (services.needs) or past it."""
-    sunday_night = datetime.combine(BASE_DAY + timedelta(days=6 - BASE_DAY.weekday()), time(22))
-    need = build.need(slots=[(sunday_night, sunday_night + timedelta(hours=3))])
-    db.execute(insert(Slot).values(need_id=need.id, start=sunday_night - timedelta(days=1), end=sunday_night))
-    stored = db.execute(select(Slot.hours_0, Slot.hours_1, Slot.hours_2).where(Slot.need_id == need.id)
-                        .order_by(Slot.start)).all()
-    assert [sum(part << (56 * index) for index, part in enumerate(row)) for row in stored] == [
-        bits(5 * 24 + 22, 5 * 24 + 23, *range(6 * 24, 6 * 24 + 22)), bits(6 * 24 + 22, 6 * 24 + 23, 0)]
-
-
-def test_a_mask_within_another_has_no_hour_outside_it(build, db):
-    """``within`` in SQL: every hour of the slot among the candidate's; a slot not computed yet
-    (0, before ``flask refresh-summaries``) is within any."""
-    monday = datetime.combine(BASE_DAY - timedelta(days=BASE_DAY.weekday()), time(0))
-    need = build.need(slots=[(monday + timedelta(hours=20), monday + timedelta(hours=23)),  # Monday evening
-                             (monday + timedelta(days=2, hours=21), monday + timedelta(days=3, hours=7))])  # Wed. night
-    db.execute(insert(Slot).values(need_id=need.id, start=monday, end=monday + timedelta(hours=1),
-                                   hours_0=0, hours_1=0, hours_2=0))
-    mondays, wednesday_nights = bits(*range(24)), bits(*range(2 * 24 + 21, 3 * 24 + 7))
-    columns = (Slot.hours_0, Slot.hours_1, Slot.hours_2)
-
-    def starts(mask):
-        return [start.strftime("%a %H") for start in db.scalars(select(Slot.start).where(
-            Slot.need_id == need.id, week_hours.within(columns, mask)).order_by(Slot.start))]
-
-    assert starts(mondays) == ["Mon 00", "Mon 20"]
-    assert starts(wednesday_nights) == ["Mon 00", "Wed 21"]
-    assert starts(wednesday_nights | mondays) == ["Mon 00", "Mon 20", "Wed 21"]
-    assert starts(bits(*range(20, 22))) == ["Mon 00"]  # the evening slot touches 22 h too
 
 
 def _stored(db, profile) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 import matching
 from models import AvailabilityRule, CandidateProfile, Need, QualificationEquivalence
 from models.enums import ApplicationState, AvailabilityKind, FrenchLevel, NeedKind, NeedStatus
-from services import matching_feed, week_hours
+from services import matching_feed
 from services.matching_feed import (
     booked_periods,
     candidate_to_engine,
@@ -244,8 +244,8 @@ def test_batched_recommendations_equal_scoring_every_need(build, db, monkeypatch
 
 def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact(build, db, monkeypatch):
     """Available Tuesday and Saturday nights only: needs none of whose slots lie in those hours
-    (the evening that starts before them too) are not read, and the list is still the engine's
-    on every open need."""
+    (the evening that starts before them, the same night from Monday too) are not read, a need
+    of a night and a day is, and the list is still the engine's on every open need."""
     profile = build.candidate(availability=[], radius_km=60)
     add_rule(profile, RuleInput(AvailabilityKind.WEEKLY, date(2027, 7, 1), date(2027, 8, 31), [1, 5],
                                 time(20), time(8)), now=NOW)
@@ -256,38 +256,35 @@ def test_recommendations_skip_needs_outside_his_hours_of_the_week_and_stay_exact
               "monday night": [(tuesday - timedelta(hours=3), tuesday + timedelta(hours=7))],
               "tuesday evening": [(tuesday + timedelta(hours=18), tuesday + timedelta(hours=23))],
               "two nights": [(tuesday + timedelta(hours=21), tuesday + timedelta(hours=31)),
-                             (tuesday + timedelta(days=1, hours=21), tuesday + timedelta(days=1, hours=31))]}
+                             (tuesday + timedelta(days=1, hours=21), tuesday + timedelta(days=1, hours=31))],
+              "a night and a day": [(tuesday + timedelta(hours=21), tuesday + timedelta(hours=31)),
+                                    (tuesday + timedelta(days=1, hours=8), tuesday + timedelta(days=1, hours=20))]}
     made = {}
     for commune in ("49007", "49015", "49328"):
         establishment = build.establishment(commune_code=commune)
         for shape, slots in shapes.items():
             made.setdefault(shape, []).append(build.need(establishment, slots=slots).id)
-    in_hours = set(db.scalars(select(Need.id).where(week_hours.meets(
-        (Need.slot_hours_0, Need.slot_hours_1, Need.slot_hours_2), week_hours.from_hex(profile.week_hours)))))
-    assert in_hours == set(made["tuesday night"] + made["two nights"] + made["tuesday evening"])
     read = _needs_read(monkeypatch)
     candidate = candidate_to_engine(profile, (), (datetime(2027, 7, 1), datetime(2027, 9, 2)))
     engine_needs = [need_to_engine(n, open_slots(n, NOW)) for n in db.scalars(select(Need))]
     expected = sorted(matching.recommend_needs(candidate, engine_needs, engine_config(db)),
                       key=lambda r: (-r.score, r.distance_km, int(r.subject_id)))
-    assert len(expected) == 6  # the Tuesday night alone, and the two nights (half covered), at each place
+    # The Tuesday night alone, the two nights and the night and day (both half covered), at each place.
+    assert len(expected) == 9
     found = recommend_for_candidate(db, profile, now=NOW)
     assert [(n.id, r.score) for n, r in found] == [(int(r.subject_id), r.score) for r in expected]
-    assert sorted(read) == sorted(made["tuesday night"] + made["two nights"])
+    assert sorted(read) == sorted(made["tuesday night"] + made["two nights"] + made["a night and a day"])
 
 
 def test_recommendations_offer_only_open_slots_whether_a_need_has_one_or_more(build, db):
-    """A need of one slot is offered, also when its hours of the week were never computed; a
-    need of several, for its open slots only; one whose slots are all taken, not at all: to a
-    candidate free two nights a week and to one free at any hour."""
+    """A need of one slot is offered; a need of several, for its open slots only; one whose slots
+    are all taken, not at all: to a candidate free two nights a week and to one free at any hour."""
     profile = build.candidate(availability=[], radius_km=60)
     add_rule(profile, RuleInput(AvailabilityKind.WEEKLY, date(2027, 7, 1), date(2027, 8, 31), [1, 5],
                                 time(20), time(8)), now=NOW)
     tuesday = datetime(2027, 7, 13)
     nights = [(tuesday + timedelta(days=days, hours=21), tuesday + timedelta(days=days, hours=31)) for days in (0, 4, 7)]
     single = build.need(slots=nights[:1])
-    unknown_hours = build.need(slots=nights[:1])
-    unknown_hours.slot_hours_0 = unknown_hours.slot_hours_1 = unknown_hours.slot_hours_2 = week_hours.ANY_PART
     several = build.need(slots=nights)
     several.slots[0].filled = 1
     taken = build.need(slots=nights[1:])
@@ -297,8 +294,8 @@ def test_recommendations_offer_only_open_slots_whether_a_need_has_one_or_more(bu
     anytime = build.candidate(radius_km=60)  # all of July and August, at any hour
     for someone in (profile, anytime):
         found = {n.id: r for n, r in recommend_for_candidate(db, someone, now=NOW)}
-        assert set(found) == {single.id, unknown_hours.id, several.id}
-        assert found[single.id].covered_slots == found[unknown_hours.id].covered_slots == 1
+        assert set(found) == {single.id, several.id}
+        assert found[single.id].covered_slots == 1
         assert (found[several.id].covered_slots, found[several.id].eligible) == (2, True)  # the two open nights
         assert found[several.id].components["availability"] == 1.0
 

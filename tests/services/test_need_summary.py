@@ -14,13 +14,13 @@ NOW = datetime(2027, 7, 1, 8, 0)
 
 
 def place(db, need):
-    """The need's need_place row as (post, first start, last end, kind, hours, French level,
-    licence, nurse on duty, positions, weekly hours, establishment), or None."""
+    """The need's need_place row as (post, first start, last end, kind, open days and shape,
+    French level, licence, nurse on duty, positions, weekly hours, establishment), or None."""
     row = db.execute(select(NeedPlace.__table__).where(NeedPlace.need_id == need.id)).one_or_none()
     if row is None:
         return None
     return (row.qualification_code, row.first_start, row.last_end, row.kind,
-            (row.slot_hours_0, row.slot_hours_1, row.slot_hours_2), row.min_french_level,
+            (row.open_days, row.open_shape), row.min_french_level,
             row.requires_driving_licence, row.nurse_on_duty, row.positions, row.weekly_hours, row.establishment_id)
 
 
@@ -28,11 +28,10 @@ def test_an_open_published_need_has_its_row_and_a_draft_none(build, db):
     start = datetime.combine(BASE_DAY, time(7))
     need = build.need(slots=[(start, start + timedelta(hours=12)), (start + timedelta(days=2), start + timedelta(days=2, hours=12))],
                       min_french_level=FrenchLevel.B1, requires_driving_licence=True, nurse_on_duty=False, positions=2)
+    days = 1 << BASE_DAY.weekday() | 1 << (BASE_DAY + timedelta(days=2)).weekday()
     assert place(db, need) == (
-        "AS", start, start + timedelta(days=2, hours=12), NeedKind.SHIFT,
-        (need.slot_hours_0, need.slot_hours_1, need.slot_hours_2), FrenchLevel.B1, True, False, 2, None,
-        need.establishment_id)
-    assert need.slot_hours_0 != need.slot_hours_1  # the hours copied are the need's own, not a default
+        "AS", start, start + timedelta(days=2, hours=12), NeedKind.SHIFT, (days, sum(1 << hour for hour in range(7, 19))),
+        FrenchLevel.B1, True, False, 2, None, need.establishment_id)
     assert place(db, build.need(status=NeedStatus.DRAFT)) is None
 
 
@@ -67,8 +66,11 @@ def test_a_filled_need_leaves_and_comes_back_when_a_booking_is_cancelled(build, 
 
 
 def open_slots(db, need) -> list[tuple[datetime, datetime]]:
-    text = db.scalar(select(NeedPlace.open_slots).where(NeedPlace.need_id == need.id))
-    return need_summary.decode_slots(text)
+    """The open slots the need's row holds, checked against the days it holds too."""
+    text, days = db.execute(select(NeedPlace.open_slots, NeedPlace.open_days).where(NeedPlace.need_id == need.id)).one()
+    slots = need_summary.decode_slots(text)
+    assert days == sum({1 << start.weekday() for start, _ in slots})
+    return slots
 
 
 def test_the_open_slots_follow_bookings_and_edits(build, db):
