@@ -21,7 +21,8 @@ LABELS_WET = ("Comptes avertis", "Comptes supprimés", "Comptes redevenus actifs
 @with_appcontext
 def purge_inactive(wet_run: bool, now_text: str | None) -> None:
     """Avertit les candidats inactifs depuis 2 ans, supprime ceux avertis il y a plus de 30 jours,
-    et efface les candidatures refusées 3 mois après la clôture du besoin."""
+    efface les candidatures refusées 3 mois après la clôture du besoin, les traces de connexion
+    (avec l'adresse IP) après 6 mois et les copies des e-mails envoyés après 3 mois."""
     try:
         now = datetime.fromisoformat(now_text) if now_text else utcnow()
     except ValueError as error:
@@ -36,6 +37,9 @@ def purge_inactive(wet_run: bool, now_text: str | None) -> None:
     counts = (report.warned, report.deleted, report.reset, report.declined_purged)
     for label, ids in zip(labels, counts, strict=True):
         click.echo(f"{label} : {len(ids)} {_ids(ids)}".rstrip())
+    verb = "effacées" if wet_run else "à effacer"
+    click.echo(f"Traces de connexion de plus de 6 mois {verb} : {report.old_logins}")
+    click.echo(f"Copies d'e-mails envoyés de plus de 3 mois {verb} : {report.old_mails}")
     if not wet_run:
         click.echo("Simulation : rien n'a été modifié. Relancez avec --wet-run pour appliquer.")
 

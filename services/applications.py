@@ -31,6 +31,7 @@ from services.permissions import can_manage_need
 ACTIVE_STATES = {ApplicationState.APPLIED, ApplicationState.INVITED, ApplicationState.ACCEPTED}
 NOTE_MAX = 200
 MESSAGE_MAX = 1000
+ERASED_CANDIDATE = "Un(e) candidat(e) qui a supprimé son compte"  # named in managers' e-mails instead of him
 
 
 class BookingRefused(Exception):
@@ -79,8 +80,10 @@ def apply(session, profile: CandidateProfile, need: Need, *, slot_ids: Sequence[
     return application
 
 
-def withdraw(session, profile: CandidateProfile, application: Application, *, now: datetime) -> None:
-    """The candidate withdraws: his future bookings are released at once and the managers told."""
+def withdraw(session, profile: CandidateProfile, application: Application, *, now: datetime,
+             account_erased: bool = False) -> None:
+    """The candidate withdraws: his future bookings are released at once and the managers told
+    (without his name when he withdraws by erasing his account: the e-mail outlives it)."""
     _require_owner(profile, application)
     if application.state not in ACTIVE_STATES:
         raise BookingRefused("Cette candidature n'est plus en cours.")
@@ -95,7 +98,8 @@ def withdraw(session, profile: CandidateProfile, application: Application, *, no
     application.decided_at = now
     notifications.notify_managers(session, "withdrawn", application.need,
                                   key=notifications.event_key("withdrawn", application.id, now=now),
-                                  candidate_name=profile.user.display_name, freed=len(active))
+                                  candidate_name=ERASED_CANDIDATE if account_erased else profile.user.display_name,
+                                  freed=len(active))
 
 
 def respond_to_invitation(session, profile: CandidateProfile, application: Application, *, accept: bool,

@@ -24,7 +24,7 @@ from models import (
     PoolMember,
     User,
 )
-from models.enums import ApplicationState, AssignmentState, Role
+from models.enums import ApplicationState, AssignmentState, NotificationStatus, Role
 from services import audit, outbox
 from services.applications import ACTIVE_STATES, BookingRefused, release, withdraw
 from services.localtime import paris_from_utc
@@ -33,6 +33,8 @@ from services.profile import leave_pools
 INACTIVE_AFTER = timedelta(days=730)  # 2 years without contact
 WARNING_NOTICE = timedelta(days=30)  # between the warning e-mail and the deletion
 DECLINED_KEPT = timedelta(days=90)  # rejected applications, after the need closed
+LOGINS_KEPT = timedelta(days=183)  # the audit log's login lines, which hold the IP address (CNIL: 6 months to a year)
+SENT_MAILS_KEPT = timedelta(days=90)  # the copies of e-mails sent or given up on, which name people
 
 
 # --- export -------------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def _release_future_bookings(session, profile: CandidateProfile, *, now: datetim
         Application.candidate_id == profile.id, Application.state.in_(ACTIVE_STATES))).all()
     for application in applications:
         try:
-            withdraw(session, profile, application, now=now)
+            withdraw(session, profile, application, now=now, account_erased=True)
         except BookingRefused:
             for assignment in application.assignments:
                 if assignment.state == AssignmentState.ACCEPTED and assignment.start > local_now:
@@ -165,12 +167,15 @@ class PurgeReport:
     deleted: list[int] = field(default_factory=list)
     reset: list[int] = field(default_factory=list)  # came back after the warning
     declined_purged: list[int] = field(default_factory=list)  # application ids
+    old_logins: int = 0  # login lines of the audit log past LOGINS_KEPT
+    old_mails: int = 0  # e-mails sent or given up on, past SENT_MAILS_KEPT
 
 
 def purge(session, *, now: datetime, wet_run: bool = False) -> PurgeReport:
     """Warn candidates inactive for 2 years, delete those warned 30 days ago and still away,
     delete rejected applications 3 months after their need closed (unless the candidate
-    agreed to stay in pools). Dry run unless ``wet_run``; the caller commits."""
+    agreed to stay in pools), the login lines of the audit log after 6 months and the e-mails
+    sent after 3. Dry run unless ``wet_run``; the caller commits."""
     report = PurgeReport()
     inactive_since = now - INACTIVE_AFTER
     # coalesce() is never later than the latest of the three: a superset, refined below.
@@ -196,7 +201,19 @@ def purge(session, *, now: datetime, wet_run: bool = False) -> PurgeReport:
     report.declined_purged = _old_declined_applications(session, now)
     if wet_run and report.declined_purged:
         session.execute(delete(Application).where(Application.id.in_(report.declined_purged)))
+    report.old_logins = _expire(session, AuditLog, [AuditLog.action == "login", AuditLog.at <= now - LOGINS_KEPT],
+                                wet_run)
+    report.old_mails = _expire(session, Notification, [
+        Notification.status.in_([NotificationStatus.SENT, NotificationStatus.FAILED]),
+        Notification.created_at <= now - SENT_MAILS_KEPT], wet_run)
     return report
+
+
+def _expire(session, model, conditions: list, wet_run: bool) -> int:
+    """How many rows of ``model`` meet ``conditions``; deleted when ``wet_run``."""
+    if wet_run:
+        return session.execute(delete(model).where(*conditions)).rowcount
+    return session.scalar(select(func.count()).select_from(model).where(*conditions))
 
 
 def _old_declined_applications(session, now: datetime) -> list[int]:

@@ -18,7 +18,7 @@ from models import (
     PoolMember,
     User,
 )
-from models.enums import ApplicationState, AssignmentState, Role
+from models.enums import ApplicationState, AssignmentState, NotificationStatus, Role
 from services import outbox
 from services.privacy import purge
 
@@ -92,6 +92,7 @@ def test_delete_account_leaves_nothing_that_identifies_him(client, build, login,
     outbox.enqueue(db, kind="test", recipient=profile.user, subject="Bonjour", body="Corps", dedup_key="test:1")
     build.commit()
     user_id, profile_id, past_id, future_id = profile.user_id, profile.id, past.id, future.id
+    name = profile.user.display_name
     before = _accepted_count(db, past_need.id)
     login(profile.user)
 
@@ -114,8 +115,10 @@ def test_delete_account_leaves_nothing_that_identifies_him(client, build, login,
     released = db.get(Application, future_id)
     assert (released.candidate_id, released.state) == (None, ApplicationState.WITHDRAWN)
     assert db.get(type(future_need), future_need.id).slots[0].filled == 0
-    assert db.scalar(select(Notification).where(Notification.recipient_user_id == manager.id,
-                                                Notification.kind == "withdrawn")) is not None
+    told = db.scalar(select(Notification).where(Notification.recipient_user_id == manager.id,
+                                                Notification.kind == "withdrawn"))
+    assert "Un(e) candidat(e) qui a supprimé son compte s'est retiré(e)" in told.body
+    assert name.strip() and name not in told.body  # the e-mail outlives his account
     assert db.scalar(select(AuditLog).where(AuditLog.action == "deletion", AuditLog.target_id == str(user_id))) is not None
     # He is logged out; the other candidate is untouched.
     assert client.get("/candidat/profil").status_code == 302
@@ -199,6 +202,31 @@ def test_purge_command_is_a_dry_run_unless_asked(runner, build, db):
     db.expire_all()
     assert db.get(User, people["warned_long_ago"]) is None
     assert runner.invoke(args=["purge-inactive", "--now", "hier"]).exit_code == 2
+
+
+def test_purge_drops_login_traces_after_six_months_and_sent_mails_after_three(runner, build, db):
+    """The login lines hold the IP address; an e-mail's copy names people. Other audit lines,
+    e-mails still to send and recent ones stay."""
+    user = build.user(Role.CANDIDATE)
+    traces = {"old login": AuditLog(action="login", at=NOW - timedelta(days=184), details={"ip": "192.0.2.1"}),
+              "recent login": AuditLog(action="login", at=NOW - timedelta(days=182), details={"ip": "192.0.2.2"}),
+              "old deletion": AuditLog(action="deletion", at=NOW - timedelta(days=400))}
+    mails = {}
+    for name, status, days in (("old sent", NotificationStatus.SENT, 91), ("old failed", NotificationStatus.FAILED, 91),
+                               ("old pending", NotificationStatus.PENDING, 91), ("recent sent", NotificationStatus.SENT, 89)):
+        mails[name] = outbox.enqueue(db, kind="test", recipient=user, subject="Bonjour", body="Corps", dedup_key=name)
+        mails[name].status, mails[name].created_at = status, NOW - timedelta(days=days)
+    db.add_all(traces.values())
+    build.commit()
+    ids = {name: row.id for name, row in {**traces, **mails}.items()}
+    dry = runner.invoke(args=["purge-inactive", "--now", NOW.isoformat()])
+    assert "Traces de connexion de plus de 6 mois à effacer : 1" in dry.output
+    assert "Copies d'e-mails envoyés de plus de 3 mois à effacer : 2" in dry.output
+    wet = runner.invoke(args=["purge-inactive", "--wet-run", "--now", NOW.isoformat()])
+    assert "Traces de connexion de plus de 6 mois effacées : 1" in wet.output
+    db.expire_all()
+    assert sorted(db.scalars(select(AuditLog.id)).all()) == sorted([ids["recent login"], ids["old deletion"]])
+    assert sorted(db.scalars(select(Notification.id)).all()) == sorted([ids["old pending"], ids["recent sent"]])
 
 
 def test_an_account_without_profile_can_still_see_and_delete_its_data(client, build, login, db):
