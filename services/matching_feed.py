@@ -21,6 +21,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from heapq import heapify, heappop, heappush
 from math import ceil, cos, pi, radians
 from typing import Any
@@ -192,14 +193,19 @@ def booked_periods(session, candidate_ids: Sequence[int],
 
 def _booked(session, which, span: tuple[datetime, datetime]) -> dict[int, list[tuple[datetime, datetime]]]:
     found: dict[int, list] = defaultdict(list)
-    for candidate_id, s, e in _rows(session, _bookings(which, span)):
+    for candidate_id, s, e in _rows(session, _bookings(which, *_booking_window(span))):
         found[candidate_id].append((s, e))
     return found
 
 
-def _bookings(which, span: tuple[datetime, datetime]):
-    """(candidate_id, start, end) of the accepted assignments ``which`` selects, around ``span``."""
-    start, end = span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
+def _booking_window(span: tuple[datetime, datetime]) -> tuple[datetime, datetime]:
+    """The bookings that matter to the working-time rules over ``span`` lie in this window."""
+    return span[0] - WORK_RULES_MARGIN, span[1] + WORK_RULES_MARGIN
+
+
+def _bookings(which, start, end):
+    """(candidate_id, start, end) of the accepted assignments ``which`` selects that overlap
+    [start, end) (values or parameters)."""
     # coalesce() keeps planners off the low-selectivity state index: the candidate index is the one to use.
     accepted = func.coalesce(Assignment.state, "") == AssignmentState.ACCEPTED.value
     return select(Assignment.candidate_id, Assignment.start, Assignment.end).where(
@@ -608,21 +614,35 @@ def _read_inputs(session, ids: Sequence[int], span) -> dict[int, _Inputs]:
     return found
 
 
-def _read_chunk_inputs(session, ids: Sequence[int], span) -> dict[int, _Inputs]:
+@cache
+def _inputs_statement(on_postgresql: bool):
+    """The statement of ``_read_chunk_inputs``, built once per dialect with the candidates and the
+    dates as parameters: SQLAlchemy would otherwise build and key this four-branch UNION anew
+    for every batch, which costs more than the server's work on it."""
     def part(tag: int, profile_id, query):
         return query.with_only_columns(literal(tag).label("part"), profile_id.label("profile_id"), *_INPUT_COLUMNS[tag])
 
+    def among(column):
+        return _among_parameter(column, "ids", on_postgresql)
+
     profiles = _active(select(literal(0).label("part"), CandidateProfile.id.label("profile_id"), *_INPUT_COLUMNS[0]))
-    statement = union_all(
-        profiles.where(_among(session, CandidateProfile.id, ids)),
-        part(1, CandidateQualification.profile_id,
-             select(CandidateQualification).where(_among(session, CandidateQualification.profile_id, ids))),
+    return union_all(
+        profiles.where(among(CandidateProfile.id)),
+        part(1, CandidateQualification.profile_id, select(CandidateQualification).where(among(CandidateQualification.profile_id))),
         part(2, AvailabilityRule.profile_id, select(AvailabilityRule).where(
-            _among(session, AvailabilityRule.profile_id, ids), AvailabilityRule.start_date <= span[1].date(),
-            AvailabilityRule.end_date >= span[0].date() - timedelta(days=1))),
-        part(3, Assignment.candidate_id, _bookings(_among(session, Assignment.candidate_id, ids), span)))
+            among(AvailabilityRule.profile_id), AvailabilityRule.start_date <= bindparam("rules_until"),
+            AvailabilityRule.end_date >= bindparam("rules_from"))),
+        part(3, Assignment.candidate_id, _bookings(among(Assignment.candidate_id), bindparam("booked_from"),
+                                                   bindparam("booked_until"))))
+
+
+def _read_chunk_inputs(session, ids: Sequence[int], span) -> dict[int, _Inputs]:
+    rules_from, rules_until = span[0].date() - timedelta(days=1), span[1].date()
+    booked_from, booked_until = _booking_window(span)
     parts: list[list] = [[] for _ in _INPUT_PARTS]
-    for row in _rows(session, statement).all():
+    for row in _rows(session, _inputs_statement(_on_postgresql(session)), {
+            "ids": list(ids), "rules_from": rules_from, "rules_until": rules_until,
+            "booked_from": booked_from, "booked_until": booked_until}).all():
         tag = row[0]
         parts[tag].append((row[1], _INPUT_TUPLES[tag]._make(row[_INPUT_SLICES[tag]])))
     found = {candidate_id: _Inputs(profile) for candidate_id, profile in parts[0]}
@@ -997,10 +1017,10 @@ def covered_slots(slots: Sequence[Slot], result: Result) -> list[Slot]:
     return [slots[i] for i in result.covered_slot_indexes]
 
 
-def _rows(session, statement):
+def _rows(session, statement, parameters: dict | None = None):
     """Plain rows through the session's connection: the ORM's row processing is not needed for
     columns, and costs more than the query when thousands of rows are read."""
-    return session.connection().execute(statement)
+    return session.connection().execute(statement, parameters)
 
 
 def _among(session, column, values: Iterable, *, outside: bool = False) -> ColumnElement[bool]:
@@ -1013,6 +1033,14 @@ def _among(session, column, values: Iterable, *, outside: bool = False) -> Colum
         array = bindparam(None, values, type_=ARRAY(column.type))
         return column != all_(array) if outside else column == any_(array)
     return column.not_in(values) if outside else column.in_(values)
+
+
+def _among_parameter(column, name: str, on_postgresql: bool) -> ColumnElement[bool]:
+    """``column IN (:name)``, the list given when the statement runs: one array parameter on
+    PostgreSQL, as in ``_among``."""
+    if on_postgresql:
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def _for_index_lookups(session) -> None:
